@@ -1,0 +1,48 @@
+import zoneinfo
+from functools import cache
+
+from django import forms
+
+from apps.accounts.models import Role, User
+
+
+@cache
+def timezone_choices() -> list[tuple[str, str]]:
+    names = sorted(n for n in zoneinfo.available_timezones() if "/" in n or n == "UTC")
+    return [(n, n.replace("_", " ")) for n in names]
+
+
+class ProfileForm(forms.ModelForm):
+    roles = forms.MultipleChoiceField(
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose every role you hold; you can change this later.",
+    )
+    timezone = forms.ChoiceField(choices=timezone_choices, initial="UTC")
+
+    class Meta:
+        model = User
+        fields = ["display_name", "timezone", "research_interests", "bio"]
+        widgets = {
+            "research_interests": forms.Textarea(attrs={"rows": 3}),
+            "bio": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if self.instance.pk:
+            self.fields["roles"].initial = self.instance.roles
+        self.fields["display_name"].required = True
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.CharField(
+        label='Type "delete my account" to confirm',
+        max_length=40,
+    )
+
+    def clean_confirm(self) -> str:
+        value = self.cleaned_data["confirm"].strip().lower()
+        if value != "delete my account":
+            raise forms.ValidationError('Type exactly "delete my account" to confirm.')
+        return value

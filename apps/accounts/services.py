@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.accounts.models import Role, User
+from apps.core.registry import data_exporters
+
+
+@transaction.atomic
+def user_update_profile(
+    *,
+    user: User,
+    display_name: str,
+    timezone_name: str,
+    research_interests: str,
+    bio: str,
+    roles: Iterable[str],
+) -> User:
+    wanted = set(roles)
+    unknown = wanted - set(Role.values)
+    if unknown:
+        raise ValueError(f"Unknown roles: {', '.join(sorted(unknown))}")
+    user.display_name = display_name.strip()
+    user.timezone = timezone_name
+    user.research_interests = research_interests.strip()
+    user.bio = bio.strip()
+    user.is_student = Role.STUDENT in wanted
+    user.is_mentor = Role.MENTOR in wanted
+    user.is_coordinator = Role.COORDINATOR in wanted
+    fields = [
+        "display_name",
+        "timezone",
+        "research_interests",
+        "bio",
+        "is_student",
+        "is_mentor",
+        "is_coordinator",
+    ]
+    if user.onboarded_at is None:
+        user.onboarded_at = timezone.now()
+        fields.append("onboarded_at")
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=fields)
+    return user
+
+
+def user_export_data(*, user: User) -> dict[str, Any]:
+    """Everything Pacer holds about one person, as JSON-ready data."""
+    data: dict[str, Any] = {
+        "format": "pacer-export/1",
+        "exported_at": timezone.now().isoformat(),
+    }
+    for name, exporter in data_exporters.items():
+        data[name] = exporter(user)
+    return data
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete the account and, through cascades, the personal data that hangs off it.
+
+    Rows other people own (a mentor's notes about a mentee, a coordinator's programme)
+    go with the person they describe, by the apps' ON DELETE rules.
+    """
+    user.delete()

@@ -1,0 +1,43 @@
+"""Hooks through which each capability contributes to cross-cutting features.
+
+Each app declares its contribution in a module of its own (``exports.py`` for the
+personal data download, ``demo.py`` for demo data, ``calendar.py`` for the
+personal calendar feed) by decorating a function with the matching registry.
+The registries import those modules on first use, so no central list needs editing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.module_loading import autodiscover_modules
+
+
+class Registry:
+    def __init__(self, module_name: str) -> None:
+        self.module_name = module_name
+        self._entries: dict[str, tuple[int, Callable[..., Any]]] = {}
+        self._discovered = False
+
+    def register(self, name: str, *, order: int = 100) -> Callable[[Callable], Callable]:
+        def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
+            self._entries[name] = (order, func)
+            return func
+
+        return decorator
+
+    def items(self) -> list[tuple[str, Callable[..., Any]]]:
+        if not self._discovered:
+            autodiscover_modules(self.module_name)
+            self._discovered = True
+        ordered = sorted(self._entries.items(), key=lambda kv: (kv[1][0], kv[0]))
+        return [(name, func) for name, (_order, func) in ordered]
+
+
+# fn(user) -> JSON-serialisable data about that user
+data_exporters = Registry("exports")
+# fn(demo: DemoContext) -> None; must be idempotent
+demo_seeders = Registry("demo")
+# fn(user, calendar) -> None; adds VEVENTs to an icalendar.Calendar
+calendar_sources = Registry("calendar")

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from apps.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.landing, name="landing"),
+    path("home/", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("apps.accounts.urls")),
+    path("plans/", include("apps.milestones.urls")),
+    path("mentors/", include("apps.matching.urls")),
+    path("reading/", include("apps.readinglists.urls")),
+    path("research/", include("apps.research.urls")),
+    path("nudges/", include("apps.nudges.urls")),
+    path("dashboards/", include("apps.dashboards.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.views import defaults
+
+    urlpatterns += [
+        path("errors/404/", defaults.page_not_found, {"exception": Exception()}),
+        path("errors/500/", defaults.server_error),
+    ]

@@ -1,0 +1,31 @@
+// Small progressive enhancements; every page works without them.
+(function () {
+  "use strict";
+
+  // Buttons with data-confirm ask before submitting (deletions and other one-way actions).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var submitter = event.submitter;
+    var message = (submitter && submitter.dataset.confirm) || form.dataset.confirm;
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+    }
+  }, true);
+
+  // After an htmx swap, keep keyboard focus on the element the server marked.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target && event.detail.target.querySelector("[data-autofocus]");
+    if (target) target.focus();
+  });
+
+  // Elements with data-copy copy their value to the clipboard (e.g. calendar feed URL).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var source = document.getElementById(button.dataset.copy);
+    if (source && navigator.clipboard) {
+      navigator.clipboard.writeText(source.value || source.textContent);
+      button.textContent = "Copied";
+    }
+  });
+})();
