@@ -1,0 +1,34 @@
+"""Markdown for user-written text (descriptions, notes, summaries), made safe to show.
+
+Markdown is rendered first and the HTML is then cleaned by nh3 against an allow-list,
+so raw HTML, ``<script>``, event attributes and ``javascript:`` links cannot survive.
+"""
+
+from __future__ import annotations
+
+import markdown as md
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5",
+    "h6", "hr", "i", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td",
+    "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
+ALLOWED_SCHEMES = {"http", "https", "mailto"}
+MAX_SOURCE_LENGTH = 50_000
+
+
+def render_markdown(text: str | None) -> SafeString:
+    if not text:
+        return mark_safe("")
+    html = md.markdown(text[:MAX_SOURCE_LENGTH], extensions=["extra", "sane_lists"])
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )
+    return mark_safe(cleaned)  # noqa: S308  (sanitised by nh3 just above)
