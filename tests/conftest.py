@@ -33,6 +33,19 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings() -> None:
+    """Give every test process its own database, so that parallel workers and
+    concurrent runs against one PostgreSQL server never drop each other's tables."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    db.setdefault("TEST", {})["NAME"] = f"test_{db['NAME']}_{worker}_{os.getpid()}"
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Iterator[None]:
     # Rate-limit counters and cached fragments must not leak from one test to the next.

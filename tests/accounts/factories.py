@@ -4,11 +4,11 @@ from django.utils import timezone as django_timezone
 
 from apps.accounts.models import User
 
+PASSWORD = "a-long-test-passphrase-42"
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     """A verified, onboarded person who can sign in with ``UserFactory.PASSWORD``."""
-
-    PASSWORD = "a-long-test-passphrase-42"
 
     class Meta:
         model = User
@@ -25,3 +25,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     def verified(obj: User, create: bool, extracted: bool | None, **kwargs: object) -> None:
         if create and extracted is not False:
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+# Readable as ``UserFactory.PASSWORD`` in tests; set after the class body so that
+# factory_boy does not take it for a model field.
+UserFactory.PASSWORD = PASSWORD  # type: ignore[attr-defined]
