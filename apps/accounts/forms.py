@@ -35,6 +35,11 @@ class ProfileForm(forms.ModelForm):
         self.fields["display_name"].required = True
 
 
+class OnboardingForm(ProfileForm):
+    class Meta(ProfileForm.Meta):
+        fields = ["display_name", "timezone", "research_interests"]
+
+
 class DeleteAccountForm(forms.Form):
     confirm = forms.CharField(
         label='Type "delete my account" to confirm',

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts import services
-from apps.accounts.forms import DeleteAccountForm, ProfileForm
+from apps.accounts.forms import DeleteAccountForm, OnboardingForm, ProfileForm
 
 
 def _save_profile(request: HttpRequest, form: ProfileForm) -> None:
@@ -21,7 +21,7 @@ def _save_profile(request: HttpRequest, form: ProfileForm) -> None:
         display_name=data["display_name"],
         timezone_name=data["timezone"],
         research_interests=data["research_interests"],
-        bio=data.get("bio", ""),
+        bio=data.get("bio", request.user.bio),
         roles=data["roles"],
     )
 
@@ -29,7 +29,7 @@ def _save_profile(request: HttpRequest, form: ProfileForm) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def onboarding(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = OnboardingForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         _save_profile(request, form)
         messages.success(request, "Welcome to Pacer. Your home page now fits your roles.")

@@ -66,7 +66,12 @@ def test_navigation_follows_roles(client, newcomer):
         ({"display_name": "N", "roles": ["wizard"], "timezone": "UTC"}, "valid choice"),
         ({"display_name": "", "roles": ["student"], "timezone": "UTC"}, "This field is required"),
         (
-            {"display_name": "N", "roles": ["student"], "timezone": "UTC", "bio": "x" * 1001},
+            {
+                "display_name": "N",
+                "roles": ["student"],
+                "timezone": "UTC",
+                "research_interests": "x" * 1001,
+            },
             "at most 1000 characters",
         ),
     ],
@@ -115,3 +120,18 @@ def test_user_timezone_is_validated_at_model_level():
     user = User(email="tz@example.org", timezone="Not/AZone")
     with pytest.raises(ValidationError, match="not a known time zone"):
         user.full_clean(exclude=["password"])
+
+
+@pytest.mark.django_db
+def test_oversized_bio_is_refused_on_the_profile_page(client, student):
+    client.force_login(student)
+
+    response = client.post(
+        "/account/profile/",
+        {"display_name": "X", "roles": ["student"], "timezone": "UTC", "bio": "x" * 1001},
+    )
+
+    assert response.status_code == 200
+    assert "at most 1000 characters" in response.content.decode()
+    student.refresh_from_db()
+    assert student.display_name == "Sam Student"
