@@ -5,16 +5,17 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts import services
 from apps.accounts.forms import DeleteAccountForm, OnboardingForm, ProfileForm
+from apps.core.http import AuthenticatedHttpRequest
 
 
-def _save_profile(request: HttpRequest, form: ProfileForm) -> None:
+def _save_profile(request: AuthenticatedHttpRequest, form: ProfileForm) -> None:
     data = form.cleaned_data
     services.user_update_profile(
         user=request.user,
@@ -28,7 +29,7 @@ def _save_profile(request: HttpRequest, form: ProfileForm) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def onboarding(request: HttpRequest) -> HttpResponse:
+def onboarding(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OnboardingForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         _save_profile(request, form)
@@ -39,7 +40,7 @@ def onboarding(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         _save_profile(request, form)
@@ -50,7 +51,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def export_data(request: HttpRequest) -> HttpResponse:
+def export_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "accounts/export.html")
     data = services.user_export_data(user=request.user)
@@ -66,7 +67,7 @@ def export_data(request: HttpRequest) -> HttpResponse:
 @login_required
 @reauthentication_required
 @require_http_methods(["GET", "POST"])
-def delete_account(request: HttpRequest) -> HttpResponse:
+def delete_account(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = request.user

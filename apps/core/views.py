@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from apps.core.http import AuthenticatedHttpRequest
+
 
 def _check_database() -> str | None:
     try:
@@ -55,7 +57,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.onboarded_at is None:
         return redirect("accounts:onboarding")
     return render(request, "core/home.html")

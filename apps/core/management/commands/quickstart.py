@@ -1,11 +1,11 @@
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
     help = "Migrate, load the demo data and serve Pacer at http://127.0.0.1:8000."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-serve", action="store_true", help="Prepare only; do not serve.")
         parser.add_argument("--addrport", default="127.0.0.1:8000")
 
