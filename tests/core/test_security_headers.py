@@ -108,3 +108,12 @@ def test_secret_key_can_come_from_a_file(tmp_path):
     )
 
     assert result.returncode == 0, result.stderr
+
+
+def test_server_error_page_renders_without_a_request_context(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()

@@ -1,0 +1,68 @@
+"""Settings that depend on the environment, checked in a fresh process each time."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = (
+    "import json, django; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps({'apps': s.INSTALLED_APPS, 'cache': s.CACHES['default']['BACKEND'], "
+    "'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL, "
+    "'email': s.EMAIL_BACKEND, 'db': s.DATABASES['default']['ENGINE'], "
+    "'pool': bool(s.DATABASES['default'].get('OPTIONS', {}).get('pool'))}))"
+)
+
+
+def _settings(**env: str) -> dict:
+    base = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings.base", "DEBUG": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_embedded_defaults_need_no_servers():
+    s = _settings()
+
+    assert s["db"] == "django.db.backends.sqlite3"
+    assert s["eager"] is True
+    assert s["broker"] == "memory://"
+    assert s["cache"].endswith("LocMemCache")
+    assert s["email"].endswith("console.EmailBackend")
+    assert not any(app.startswith("allauth.socialaccount.providers.") for app in s["apps"])
+
+
+def test_postgres_and_redis_when_configured():
+    s = _settings(
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/pacer",
+        REDIS_URL="redis://127.0.0.1:6379/3",
+        EMAIL_HOST="smtp.example.org",
+    )
+
+    assert s["db"] == "django.db.backends.postgresql"
+    assert s["pool"] is True
+    assert s["eager"] is False
+    assert s["broker"] == "redis://127.0.0.1:6379/3"
+    # allauth's rate limits use this cache, so they hold across processes.
+    assert s["cache"].endswith("RedisCache")
+    assert s["email"].endswith("smtp.EmailBackend")
+
+
+def test_social_providers_switch_on_only_with_their_keys():
+    s = _settings(
+        GITHUB_CLIENT_ID="id", GITHUB_SECRET="secret", ORCID_CLIENT_ID="orcid-id", ORCID_SECRET="x"
+    )
+
+    providers = {a for a in s["apps"] if a.startswith("allauth.socialaccount.providers.")}
+    assert providers == {
+        "allauth.socialaccount.providers.github",
+        "allauth.socialaccount.providers.orcid",
+    }
