@@ -1,0 +1,238 @@
+"""Reads of the research capability. Every function here runs a fixed number of
+queries, whatever the number of rows: the nudges and dashboards build on them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from apps.research.models import (
+    ACTIVE_STAGES,
+    DEFAULT_FOLLOWUP_WEEKLY_CAP,
+    Contact,
+    ContactStatus,
+    Draft,
+    DraftStageChange,
+    FollowUpReminder,
+    Interaction,
+    Purpose,
+    ResearchPreferences,
+    Stage,
+    Venue,
+    VenueDeadline,
+)
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
+
+def user_local_date(*, user: User, now: dt.datetime) -> dt.date:
+    """Today's date where the person is (a follow-up is due on their calendar day)."""
+    try:
+        tz = zoneinfo.ZoneInfo(user.timezone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        tz = zoneinfo.ZoneInfo("UTC")
+    return now.astimezone(tz).date()
+
+
+# --- Drafts and deadlines --------------------------------------------------------------
+
+
+def _with_next_deadline(qs: QuerySet[Draft], *, now: dt.datetime) -> QuerySet[Draft]:
+    """Annotate each draft with its target venue's next deadline (instant, kind, year)."""
+    upcoming = VenueDeadline.objects.filter(
+        venue_id=OuterRef("target_venue_id"), due_at__gte=now
+    ).order_by("due_at", "pk")
+    return qs.annotate(
+        next_deadline_at=Subquery(upcoming.values("due_at")[:1]),
+        next_deadline_kind=Subquery(upcoming.values("kind")[:1]),
+        next_deadline_year=Subquery(upcoming.values("year")[:1]),
+    )
+
+
+def drafts_for_owner(*, owner: User | int, now: dt.datetime) -> QuerySet[Draft]:
+    return _with_next_deadline(
+        Draft.objects.filter(owner=owner).select_related("target_venue"), now=now
+    ).order_by("-updated_at", "-pk")
+
+
+def drafts_by_stage(*, owner: User | int, now: dt.datetime) -> list[tuple[Stage, list[Draft]]]:
+    """The board: every stage in order, each with its drafts (possibly none)."""
+    columns: dict[str, list[Draft]] = {stage.value: [] for stage in Stage}
+    for draft in drafts_for_owner(owner=owner, now=now):
+        columns[draft.stage].append(draft)
+    return [(stage, columns[stage.value]) for stage in Stage]
+
+
+def draft_stage_history(*, draft: Draft) -> QuerySet[DraftStageChange]:
+    return draft.stage_changes.select_related("changed_by").order_by("changed_at", "pk")
+
+
+def draft_deadlines(*, draft: Draft) -> QuerySet[VenueDeadline]:
+    if draft.target_venue_id is None:
+        return VenueDeadline.objects.none()
+    return VenueDeadline.objects.filter(venue_id=draft.target_venue_id).order_by("due_at")
+
+
+def drafts_with_upcoming_deadlines(
+    *, user: User | int, now: dt.datetime, within_days: int
+) -> QuerySet[Draft]:
+    """The user's drafts still in play whose target venue has a deadline in the next
+    ``within_days`` days, soonest first, annotated with ``next_deadline_at``,
+    ``next_deadline_kind`` and ``next_deadline_year``. One query."""
+    horizon = now + dt.timedelta(days=within_days)
+    return (
+        _with_next_deadline(
+            Draft.objects.filter(owner=user, stage__in=ACTIVE_STAGES).select_related(
+                "target_venue"
+            ),
+            now=now,
+        )
+        .filter(next_deadline_at__isnull=False, next_deadline_at__lte=horizon)  # type: ignore[misc]
+        .order_by("next_deadline_at", "pk")
+    )
+
+
+def venues_for_choice() -> QuerySet[Venue]:
+    return Venue.objects.order_by("title")
+
+
+def deadlines_for_calendar(*, user: User | int, since: dt.datetime) -> QuerySet[VenueDeadline]:
+    """Deadlines (from ``since`` on) of venues the user's drafts target."""
+    venue_ids = Draft.objects.filter(owner=user, target_venue__isnull=False).values(
+        "target_venue_id"
+    )
+    return (
+        VenueDeadline.objects.filter(venue_id__in=venue_ids, due_at__gte=since)
+        .select_related("venue")
+        .order_by("due_at")
+    )
+
+
+# --- Contacts and follow-ups --------------------------------------------------------
+
+
+def contacts_for_owner(
+    *,
+    owner: User | int,
+    status: str = "",
+    purpose: str = "",
+    search: str = "",
+) -> QuerySet[Contact]:
+    qs = Contact.objects.filter(owner=owner)
+    if status:
+        qs = qs.filter(status=status)
+    if purpose:
+        qs = qs.filter(purpose=purpose)
+    if search:
+        qs = qs.filter(
+            Q(name__icontains=search)
+            | Q(affiliation__icontains=search)
+            | Q(notes__icontains=search)
+        )
+    return qs.annotate(interaction_count=Count("interactions")).order_by("name", "pk")
+
+
+def followups_due(*, user: User, now: dt.datetime) -> QuerySet[Contact]:
+    """Contacts emailed without reply whose follow-up date has come (in the user's own
+    timezone), oldest first. One query."""
+    today = user_local_date(user=user, now=now)
+    return Contact.objects.filter(
+        owner=user, status=ContactStatus.EMAILED, follow_up_on__lte=today
+    ).order_by("follow_up_on", "pk")
+
+
+def followup_weekly_cap(*, user: User) -> int:
+    prefs = ResearchPreferences.objects.filter(user=user).first()
+    return prefs.followup_weekly_cap if prefs else DEFAULT_FOLLOWUP_WEEKLY_CAP
+
+
+def followups_to_remind(*, user: User, now: dt.datetime) -> list[Contact]:
+    """Due follow-ups not yet reminded for their current date, at most what the weekly
+    cap still allows (the cap counts reminders of the last seven days). Three queries."""
+    sent = FollowUpReminder.objects.filter(
+        owner=user, reminded_at__gte=now - dt.timedelta(days=7)
+    ).count()
+    budget = max(followup_weekly_cap(user=user) - sent, 0)
+    if budget == 0:
+        return []
+    already = FollowUpReminder.objects.filter(
+        contact_id=OuterRef("pk"), follow_up_on=OuterRef("follow_up_on")
+    )
+    return list(followups_due(user=user, now=now).exclude(Exists(already))[:budget])
+
+
+def contact_interactions(*, contact: Contact) -> QuerySet[Interaction]:
+    return contact.interactions.order_by("-occurred_on", "-pk")
+
+
+_GREETINGS = {
+    Purpose.ADVICE: (
+        "Advice on {topic}",
+        "I am {sender}, and I am working toward a research career in {topic}. "
+        "I have been reading your work and would be grateful for your advice on "
+        "how to move forward.",
+    ),
+    Purpose.PHD_POSITION: (
+        "Prospective PhD student: {topic}",
+        "I am {sender}, and I am applying for PhD positions in {topic}. "
+        "Your group's research directions fit mine closely, and I would like to ask "
+        "whether you expect to take on students.",
+    ),
+    Purpose.INTERNSHIP: (
+        "Research internship enquiry",
+        "I am {sender}, and I am looking for a research internship in {topic}. "
+        "I would be glad to know whether your group hosts interns.",
+    ),
+    Purpose.COLLABORATION: (
+        "Possible collaboration on {topic}",
+        "I am {sender}. I am working on {topic} and think our interests overlap; "
+        "would you be open to a short conversation about working together?",
+    ),
+    Purpose.DRAFT_FEEDBACK: (
+        "Feedback on a draft",
+        "I am {sender}. I have written a draft on {topic} and would value your "
+        "feedback, however brief.",
+    ),
+}
+
+
+def contact_mailto_url(*, contact: Contact, sender: User) -> str:
+    """A ``mailto:`` link that opens the student's own mail client with a prepared
+    subject and body; Pacer never emails researchers itself. Everything is
+    percent-encoded (spaces as %20, as RFC 6068 requires, not '+')."""
+    topic = (sender.research_interests or "my research").split(",")[0].strip() or "my research"
+    subject, body = _GREETINGS.get(Purpose(contact.purpose), _GREETINGS[Purpose.ADVICE])
+    subject = subject.format(topic=topic)
+    body = body.format(sender=sender.name, topic=topic)
+    if contact.status == ContactStatus.EMAILED and contact.last_emailed_on:
+        subject = f"Following up: {subject}"
+        body = (
+            f"I am writing to follow up on my email of {contact.last_emailed_on:%d %B %Y}. " + body
+        )
+    greeting = f"Dear {contact.name},"
+    text = f"{greeting}\n\n{body}\n\nBest wishes,\n{sender.name}"
+    address = quote(contact.email, safe="@")
+    return f"mailto:{address}?subject={quote(subject, safe='')}&body={quote(text, safe='')}"
+
+
+def contacts_for_export(*, owner: User) -> QuerySet[Contact]:
+    return Contact.objects.filter(owner=owner).prefetch_related(
+        Prefetch("interactions", queryset=Interaction.objects.order_by("occurred_on", "pk"))
+    )
+
+
+def drafts_for_export(*, owner: User) -> QuerySet[Draft]:
+    return (
+        Draft.objects.filter(owner=owner)
+        .select_related("target_venue")
+        .prefetch_related(
+            "coauthor_users",
+            Prefetch("stage_changes", queryset=DraftStageChange.objects.order_by("changed_at")),
+        )
+        .order_by("created_at", "pk")
+    )
