@@ -6,14 +6,17 @@ outreach) only while the mentorship is active and only if the mentee shares that
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from apps.matching.models import Mentorship, ShareArea
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
+    from apps.matching.fit import PairFit
+    from apps.matching.models import MatchingRound, MentorProfile, Programme
 
 
 def _share_filter(area: str, prefix: str = "") -> Q:
@@ -66,3 +69,177 @@ def visible_owner_filter(*, viewer: User, area: str, owner_field: str = "owner")
     return Q(**{f"{owner_field}_id": viewer.pk}) | Q(
         **{f"{owner_field}_id__in": mentee_ids_sharing(mentor=viewer, area=area)}
     )
+
+
+# --- Reads for the matching pages and the coordinator dashboard -------------------------
+
+
+def mentorships_for_student(*, student: User) -> QuerySet[Mentorship]:
+    return Mentorship.objects.filter(student=student).select_related("student", "mentor")
+
+
+def mentorships_for_mentor(*, mentor: User) -> QuerySet[Mentorship]:
+    return Mentorship.objects.filter(mentor=mentor).select_related("student", "mentor")
+
+
+def mentor_search(
+    *,
+    viewer: User,
+    query: str = "",
+    seniority: str = "",
+    language: str = "",
+    phd_only: bool = False,
+    accepting_only: bool = True,
+    limit: int = 100,
+) -> list[MentorResult]:
+    """Mentors matching the filters, ranked by fit for ``viewer`` with an explanation.
+
+    Text matching uses PostgreSQL full-text search (areas and tags weigh more than the
+    bio) and falls back to ``icontains`` on SQLite. At most ``limit`` text hits are
+    scored, so the page costs the same few queries however many mentors exist.
+    """
+    from django.conf import settings
+
+    from apps.matching import fit, services
+    from apps.matching.models import MentorProfile, StudentPreferences
+
+    profiles = (
+        MentorProfile.objects.filter(user__is_mentor=True, user__is_active=True)
+        .exclude(user=viewer)
+        .select_related("user")
+        .annotate(
+            active_count=Count(
+                "user__mentorships_as_mentor",
+                filter=Q(user__mentorships_as_mentor__status=Mentorship.Status.ACTIVE),
+            )
+        )
+    )
+    if accepting_only:
+        profiles = profiles.filter(accepting=True)
+    if seniority:
+        profiles = profiles.filter(seniority=seniority)
+    if phd_only:
+        profiles = profiles.filter(can_supervise_phd=True)
+    if language:
+        profiles = profiles.filter(languages__icontains=language)
+    query = query.strip()
+    if query and settings.IS_POSTGRES:
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = (
+            SearchVector("research_areas", weight="A", config="english")
+            + SearchVector("topic_tags", "method_tags", weight="A", config="english")
+            + SearchVector("offer", weight="B", config="english")
+            + SearchVector("user__bio", "user__research_interests", weight="C", config="english")
+        )
+        search = SearchQuery(query, search_type="websearch", config="english")
+        profiles = (
+            profiles.annotate(text_rank=SearchRank(vector, search))
+            .filter(text_rank__gt=0)
+            .order_by("-text_rank", "pk")
+        )
+    elif query:
+        profiles = profiles.filter(
+            Q(research_areas__icontains=query)
+            | Q(topic_tags__icontains=query)
+            | Q(method_tags__icontains=query)
+            | Q(offer__icontains=query)
+            | Q(user__bio__icontains=query)
+        ).order_by("pk")
+    else:
+        profiles = profiles.order_by("pk")
+    found = list(profiles[:limit])
+    if not found:
+        return []
+    prefs = StudentPreferences.objects.filter(user=viewer).first()
+    student = services.student_features(viewer, prefs)
+    features = [
+        services.mentor_features(p, free_places=max(0, p.capacity - p.active_count)) for p in found
+    ]
+    fits, _ = fit.score_pairs([student], features, apply_hard_filters=False)
+    results = [
+        MentorResult(profile=p, fit=fits[(student.id, f.id)], free_places=f.free_places)
+        for p, f in zip(found, features, strict=True)
+    ]
+    results.sort(key=lambda r: -r.fit.total)
+    return results
+
+
+@dataclass
+class MentorResult:
+    profile: MentorProfile
+    fit: PairFit
+    free_places: int
+
+    @property
+    def percent(self) -> int:
+        return round(self.fit.total * 100)
+
+
+def programmes_for_coordinator(*, user: User) -> QuerySet[Programme]:
+    from apps.matching.models import Programme
+
+    return (
+        Programme.objects.filter(coordinator=user)
+        .annotate(cohort_count=Count("cohorts", distinct=True))
+        .order_by("name")
+    )
+
+
+def programme_summary(*, programme: Programme) -> dict[str, Any]:
+    """Aggregates for the coordinator view: members, matching, mentorship health."""
+    from apps.matching.models import CohortMembership, MatchingRound, MemberRole
+
+    members = CohortMembership.objects.filter(cohort__programme=programme)
+    student_ids = members.filter(role=MemberRole.STUDENT).values("user_id")
+    mentor_ids = members.filter(role=MemberRole.MENTOR).values("user_id")
+    counts = members.aggregate(
+        students=Count("user", filter=Q(role=MemberRole.STUDENT), distinct=True),
+        mentors=Count("user", filter=Q(role=MemberRole.MENTOR), distinct=True),
+    )
+    mentored = (
+        Mentorship.objects.filter(
+            student_id__in=student_ids,
+            mentor_id__in=mentor_ids,
+            status=Mentorship.Status.ACTIVE,
+        )
+        .values("student_id")
+        .distinct()
+        .count()
+    )
+    rounds = MatchingRound.objects.filter(cohort__programme=programme).aggregate(
+        total=Count("id"),
+        open=Count("id", filter=Q(status=MatchingRound.Status.OPEN)),
+        published=Count("id", filter=Q(status=MatchingRound.Status.PUBLISHED)),
+    )
+    students = counts["students"]
+    return {
+        "programme": programme,
+        "cohorts": programme.cohorts.count(),
+        "students": students,
+        "mentors": counts["mentors"],
+        "students_with_mentor": mentored,
+        "students_without_mentor": max(0, students - mentored),
+        "match_rate": round(100 * mentored / students) if students else None,
+        "rounds": rounds["total"],
+        "open_rounds": rounds["open"],
+        "published_rounds": rounds["published"],
+    }
+
+
+def round_results(*, matching_round: MatchingRound) -> dict[str, Any]:
+    """Proposed pairs with the figures a coordinator judges a run by."""
+    from apps.matching.models import ProposedPair
+
+    pairs = list(
+        ProposedPair.objects.filter(round=matching_round).select_related("student", "mentor")
+    )
+    matched = [p for p in pairs if p.mentor_id is not None]
+    ranks = [p.rank_obtained for p in matched if p.rank_obtained is not None]
+    return {
+        "pairs": matched,
+        "unmatched": [p for p in pairs if p.mentor_id is None],
+        "match_rate": round(100 * len(matched) / len(pairs)) if pairs else None,
+        "mean_rank": round(sum(ranks) / len(ranks), 2) if ranks else None,
+        "mean_score": round(sum(p.score for p in matched) / len(matched), 3) if matched else None,
+    }

@@ -157,7 +157,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Periodic jobs are defined here, in code; each capability adds its own entries.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Nudges: compute due reminders and enqueue sending; also re-picks rows left unsent.
+    "nudges-sweep": {"task": "nudges.sweep", "schedule": 60.0, "options": {"expires": 55}},
+    # Matching: pending mentorship requests past PACER_REQUEST_EXPIRY_DAYS become expired.
+    "matching-expire-requests": {"task": "matching.expire_pending_requests", "schedule": 900.0},
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+from django import forms
+
+from apps.matching.models import (
+    MatchingRound,
+    MemberRole,
+    MentorProfile,
+    Seniority,
+    ShareArea,
+    StudentPreferences,
+)
+
+
+class MentorProfileForm(forms.ModelForm):
+    class Meta:
+        model = MentorProfile
+        fields = [
+            "research_areas",
+            "topic_tags",
+            "method_tags",
+            "seniority",
+            "institution",
+            "can_supervise_phd",
+            "capacity",
+            "accepting",
+            "cadence",
+            "involvement",
+            "channel",
+            "languages",
+            "offer",
+        ]
+        widgets = {
+            "research_areas": forms.Textarea(attrs={"rows": 3}),
+            "offer": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class StudentPreferencesForm(forms.ModelForm):
+    class Meta:
+        model = StudentPreferences
+        fields = [
+            "interests",
+            "tags",
+            "goals",
+            "preferred_seniority",
+            "preferred_cadence",
+            "preferred_involvement",
+            "preferred_channel",
+            "languages",
+            "timezone_tolerance_hours",
+        ]
+        widgets = {
+            "interests": forms.Textarea(attrs={"rows": 3}),
+            "goals": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class MentorSearchForm(forms.Form):
+    q = forms.CharField(label="Search areas, tags and bios", required=False, max_length=200)
+    seniority = forms.ChoiceField(
+        choices=[("", "Any seniority"), *Seniority.choices], required=False
+    )
+    language = forms.CharField(required=False, max_length=50)
+    phd = forms.BooleanField(label="Can supervise a PhD", required=False)
+    include_full = forms.BooleanField(label="Include mentors not accepting", required=False)
+
+
+class RequestForm(forms.Form):
+    message = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        required=False,
+        help_text="Why this mentor, and what you hope to get from the mentorship.",
+    )
+
+
+class ResponseForm(forms.Form):
+    note = forms.CharField(
+        label="Note to the student",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+
+class EndForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class SharingForm(forms.Form):
+    areas = forms.MultipleChoiceField(
+        choices=ShareArea.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="What this mentor sees",
+    )
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label="New private note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10_000,
+        help_text="Only you can see these notes. Markdown is supported.",
+    )
+
+
+class ProgrammeForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class CohortForm(forms.Form):
+    name = forms.CharField(label="Cohort name", max_length=200)
+
+
+class InviteForm(forms.Form):
+    emails = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One address per line or separated by commas.",
+    )
+    role = forms.ChoiceField(choices=MemberRole.choices)
+
+    def clean_emails(self) -> list[str]:
+        raw = self.cleaned_data["emails"].replace(",", "\n").split()
+        validator = forms.EmailField()
+        cleaned = []
+        for email in raw:
+            try:
+                cleaned.append(validator.clean(email))
+            except forms.ValidationError:
+                raise forms.ValidationError(f"{email} is not a valid email address.") from None
+        return cleaned
+
+
+class RoundCreateForm(forms.ModelForm):
+    class Meta:
+        model = MatchingRound
+        fields = ["name", "algorithm"]
+
+
+class RoundSettingsForm(forms.ModelForm):
+    class Meta:
+        model = MatchingRound
+        fields = [
+            "algorithm",
+            "collect_choices",
+            "weight_interest",
+            "weight_tags",
+            "weight_style",
+            "weight_seniority",
+            "weight_timezone",
+        ]
+        labels = {
+            "weight_interest": "Interest similarity",
+            "weight_tags": "Tag overlap",
+            "weight_style": "Mentoring style",
+            "weight_seniority": "Seniority",
+            "weight_timezone": "Time zone",
+        }
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        weights = [v for k, v in data.items() if k.startswith("weight_") and v is not None]
+        if any(w < 0 for w in weights):
+            raise forms.ValidationError("Weights cannot be negative.")
+        if weights and sum(weights) <= 0:
+            raise forms.ValidationError("At least one weight must be above zero.")
+        return data
+
+
+class SwapForm(forms.Form):
+    first = forms.IntegerField(widget=forms.HiddenInput)
+    second = forms.TypedChoiceField(coerce=int, label="Swap mentor with")

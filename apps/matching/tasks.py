@@ -1,0 +1,62 @@
+"""Thin Celery tasks: take ids, fetch, call one service or email function."""
+
+from __future__ import annotations
+
+import smtplib
+
+from celery import shared_task
+
+from apps.matching import emails, services
+from apps.matching.models import CohortInvitation, Mentorship, ProposedPair
+
+# Only delivery problems are worth retrying; a missing row means the work is moot.
+_TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError)
+
+
+@shared_task(autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=5)
+def email_request_received(mentorship_id: int) -> None:
+    mentorship = Mentorship.objects.select_related("student", "mentor").filter(pk=mentorship_id)
+    if (m := mentorship.first()) is not None:
+        emails.send_request_received(m)
+
+
+@shared_task(autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=5)
+def email_request_accepted(mentorship_id: int) -> None:
+    mentorship = Mentorship.objects.select_related("student", "mentor").filter(pk=mentorship_id)
+    if (m := mentorship.first()) is not None:
+        emails.send_request_accepted(m)
+
+
+@shared_task(autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=5)
+def email_request_declined(mentorship_id: int) -> None:
+    mentorship = Mentorship.objects.select_related("student", "mentor").filter(pk=mentorship_id)
+    if (m := mentorship.first()) is not None:
+        emails.send_request_declined(m)
+
+
+@shared_task(autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=5)
+def email_invitation(invitation_id: int) -> None:
+    invitation = CohortInvitation.objects.select_related("cohort__programme").filter(
+        pk=invitation_id
+    )
+    if (i := invitation.first()) is not None:
+        emails.send_invitation(i)
+
+
+@shared_task(autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=5)
+def email_match_published(pair_id: int) -> None:
+    pair = ProposedPair.objects.select_related("student", "mentor", "round__cohort").filter(
+        pk=pair_id
+    )
+    if (p := pair.first()) is not None:
+        emails.send_match_published(p)
+
+
+@shared_task
+def run_matching_round(round_id: int) -> None:
+    services.round_run(round_id=round_id)
+
+
+@shared_task(name="matching.expire_pending_requests")
+def expire_pending_requests() -> int:
+    return services.mentorship_expire_due()

@@ -1,0 +1,42 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from apps.matching.models import Mentorship
+from apps.matching.selectors import (
+    active_mentorship,
+    mentee_ids_sharing,
+    mentor_can_view,
+    visible_owner_filter,
+)
+from tests.accounts.factories import UserFactory
+from tests.matching.factories import MentorshipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_owner_and_sharing_active_mentor_only(student, mentor):
+    MentorshipFactory(student=student, mentor=mentor, share_plan=True, share_papers=False)
+    assert mentor_can_view(viewer=student, owner=student, area="papers")
+    assert mentor_can_view(viewer=mentor, owner=student, area="plan")
+    assert not mentor_can_view(viewer=mentor, owner=student, area="papers")
+    assert not mentor_can_view(viewer=UserFactory(is_student=True), owner=student, area="plan")
+    assert not mentor_can_view(viewer=AnonymousUser(), owner=student.pk, area="plan")
+
+
+@pytest.mark.parametrize("status", ["pending", "ended", "declined", "expired", "withdrawn"])
+def test_mentor_without_active_mentorship_sees_nothing(student, mentor, status):
+    MentorshipFactory(student=student, mentor=mentor, status=status, share_plan=True)
+    assert not mentor_can_view(viewer=mentor, owner=student, area="plan")
+    assert active_mentorship(mentor=mentor, student=student) is None
+
+
+def test_visible_owner_filter_and_mentee_ids(student, mentor):
+    sharing = MentorshipFactory(mentor=mentor, share_reading=True).student
+    MentorshipFactory(mentor=mentor, share_reading=False)
+    assert set(
+        mentee_ids_sharing(mentor=mentor, area="reading").values_list("student_id", flat=True)
+    ) == {sharing.pk}
+    rows = Mentorship.objects.filter(
+        visible_owner_filter(viewer=mentor, area="reading", owner_field="student")
+    )
+    assert {m.student_id for m in rows} == {sharing.pk}
