@@ -17,6 +17,8 @@ ALLOWED_ANONYMOUS = {
     "healthz",  # probed by load balancers
     "admin:login",  # forwards to allauth's log-in
     # Token- or signature-protected endpoints, added by their apps:
+    "nudges:unsubscribe",  # signed one-click unsubscribe (RFC 8058)
+    "milestones:calendar_feed",  # secret-token iCalendar feed for calendar apps
 }
 # allauth's own pages (log-in, sign-up, password reset, email confirmation, the
 # provider callbacks) are public by design; allauth marks them itself.

@@ -1,0 +1,82 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from apps.milestones.models import Milestone, Status
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_create_plan_from_template_mark_done_and_see_progress(page, browser_login, student):
+    browser_login(page, student)
+
+    page.goto("/plans/")
+    page.get_by_role("link", name="Start from a template").click()
+    page.get_by_label("First paper (12 months)").check()
+    page.get_by_label("Start date").fill("2026-01-05")
+    page.get_by_role("button", name="Create plan").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("First paper (12 months)")
+    progress = page.locator("#progress-done")
+    expect(progress).to_have_text("0 of 12 done")
+
+    page.get_by_label("Status of “Pick a question small enough to finish”").select_option("done")
+
+    expect(progress).to_have_text("1 of 12 done")
+    expect(page.locator("#plan-progress")).to_contain_text("8%")
+    first = Milestone.objects.get(title="Pick a question small enough to finish")
+    assert first.status == Status.DONE
+    assert first.completed_at is not None
+
+    # A milestone whose template asks for evidence explains why it cannot be done yet.
+    page.get_by_label("Status of “Reproduce the strongest baseline”").select_option("done")
+    expect(page.get_by_role("alert")).to_contain_text("asks for evidence")
+    page.get_by_label("Evidence link").fill("https://github.com/example/baseline")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(progress).to_have_text("2 of 12 done")
+    expect(page.locator("body")).not_to_have_text(re.compile("asks for evidence"))
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_add_edit_reorder_and_delete_inline(page, browser_login, student):
+    from tests.milestones.factories import MilestoneFactory, PlanFactory
+
+    plan = PlanFactory(owner=student, title="Industry route")
+    MilestoneFactory(
+        plan=plan,
+        title="Reproduce a paper",
+        position=1,
+        target_date=plan.start_date.replace(month=12, day=1),
+    )
+    console_errors = []
+    page.on("console", lambda msg: msg.type == "error" and console_errors.append(msg.text))
+    browser_login(page, student)
+    page.goto(f"/plans/{plan.pk}/")
+
+    add = page.locator("#add-milestone")
+    add.get_by_label("Title").fill("Write to three researchers")
+    add.get_by_label("Target date").fill(plan.start_date.replace(month=12, day=20).isoformat())
+    add.get_by_label("Success criterion").fill("Three emails sent")
+    add.get_by_role("button", name="Add milestone").click()
+    expect(add.get_by_role("status")).to_contain_text("Added “Write to three researchers”")
+    expect(page.locator("#progress-done")).to_have_text("0 of 2 done")
+
+    # Keyboard reorder: the moved item's button keeps focus, so pressing again keeps moving.
+    page.get_by_role("button", name="Move “Write to three researchers” up").focus()
+    page.keyboard.press("Enter")
+    titles = page.locator(".milestone-title")
+    expect(titles.first).to_have_text("Write to three researchers")
+    expect(page.get_by_role("button", name="Move “Write to three researchers” up")).to_be_focused()
+
+    page.get_by_role("link", name="Edit “Reproduce a paper”").click()
+    page.locator(".milestone-edit-form").get_by_label("Title").fill("Reproduce a PPO paper")
+    page.locator(".milestone-edit-form").get_by_role("button", name="Save").click()
+    expect(page.get_by_role("link", name="Reproduce a PPO paper", exact=True)).to_be_visible()
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Delete “Reproduce a PPO paper”").click()
+    expect(page.get_by_role("link", name="Reproduce a PPO paper", exact=True)).to_have_count(0)
+    expect(page.locator("#progress-done")).to_have_text("0 of 1 done")
+    assert console_errors == []

@@ -1,0 +1,65 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.milestones.models import Status
+from tests.milestones.conftest import VIEWERS, assert_denied
+from tests.milestones.factories import MilestoneFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_timeline_access(viewer, viewer_client, plan, milestone):
+    response = viewer_client(viewer).get(reverse("milestones:plan_timeline", args=[plan.pk]))
+    if viewer in {"owner", "shared_mentor"}:
+        assert response.status_code == 200
+    else:
+        assert_denied(response)
+
+
+def test_timeline_svg_has_years_today_dependencies_and_a_text_alternative(client, student, plan):
+    a = MilestoneFactory(
+        plan=plan,
+        title="Read <b>papers</b>",
+        category="specialisation",
+        status=Status.DONE,
+        completed_at=timezone.now(),
+    )
+    b = MilestoneFactory(
+        plan=plan,
+        title="Write",
+        category="publication",
+        target_date=plan.start_date + datetime.timedelta(days=800),
+    )
+    b.dependencies.set([a])
+    client.force_login(student)
+
+    html = client.get(reverse("milestones:plan_timeline", args=[plan.pk])).content.decode()
+
+    assert '<svg class="timeline"' in html
+    assert 'role="img"' in html
+    assert 'class="tl-today"' in html
+    assert html.count('class="tl-edge"') == 1
+    assert f">{plan.start_date.year}</text>" in html
+    assert "Timeline as text" in html
+    assert "Read &lt;b&gt;papers&lt;/b&gt;" in html
+    assert "<b>papers" not in html
+    assert "1 of 2 done" in html
+    assert 'class="chart-line"' in html
+
+
+def test_timeline_query_count_does_not_grow(client, student, plan, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    MilestoneFactory(plan=plan)
+    client.force_login(student)
+    client.get(reverse("milestones:plan_timeline", args=[plan.pk]))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("milestones:plan_timeline", args=[plan.pk]))
+    MilestoneFactory.create_batch(40, plan=plan)
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(reverse("milestones:plan_timeline", args=[plan.pk]))
