@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from apps.core.registry import data_exporters
+from apps.readinglists.models import Assignment, Item, Progress, ReviewCard, ReviewLog
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
+
+@data_exporters.register("reading")
+def export_reading(user: User) -> dict[str, Any]:
+    items_by_list: dict[int, list[dict[str, Any]]] = {}
+    for item in Item.objects.filter(reading_list__owner=user).order_by("position", "pk"):
+        items_by_list.setdefault(item.reading_list_id, []).append(
+            {
+                "kind": item.kind,
+                "title": item.title,
+                "authors": item.authors,
+                "year": item.year,
+                "venue": item.venue,
+                "doi": item.doi,
+                "arxiv_id": item.arxiv_id,
+                "isbn": item.isbn,
+                "url": item.url,
+                "tags": item.tags,
+                "importance": item.importance,
+            }
+        )
+    return {
+        "lists": [
+            {
+                "title": rl.title,
+                "description": rl.description,
+                "topic_tags": rl.topic_tags,
+                "method_tags": rl.method_tags,
+                "visibility": rl.visibility,
+                "items": items_by_list.get(rl.pk, []),
+            }
+            for rl in user.reading_lists.order_by("pk")
+        ],
+        "progress": [
+            {
+                "item": p.item.title,
+                "status": p.status,
+                "rating": p.rating,
+                "notes": p.notes,
+                "summary": p.summary,
+                "started_at": p.started_at.isoformat() if p.started_at else None,
+                "finished_at": p.finished_at.isoformat() if p.finished_at else None,
+            }
+            for p in Progress.objects.filter(user=user).select_related("item").order_by("pk")
+        ],
+        "assignments": [
+            {
+                "list": a.reading_list.title,
+                "due_date": a.due_date.isoformat() if a.due_date else None,
+            }
+            for a in Assignment.objects.filter(mentee=user).select_related("reading_list")
+        ],
+        "review_cards": [
+            {
+                "topic": c.topic,
+                "prompt": c.prompt,
+                "answer": c.answer,
+                "due": c.due.isoformat(),
+                "stability": c.stability,
+                "difficulty": c.difficulty,
+            }
+            for c in ReviewCard.objects.filter(owner=user).order_by("pk")
+        ],
+        "review_log": [
+            {"rating": r.rating, "reviewed_at": r.reviewed_at.isoformat()}
+            for r in ReviewLog.objects.filter(user=user).order_by("reviewed_at")
+        ],
+    }

@@ -1,0 +1,357 @@
+"""Reads for reading lists and maths review. Each function runs a fixed number of queries."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncDate, TruncWeek
+from django.utils import timezone
+
+from apps.matching.models import CohortMembership, Mentorship, Programme
+from apps.matching.selectors import active_mentorship, mentee_ids_sharing, mentor_can_view
+from apps.readinglists.models import (
+    Assignment,
+    Item,
+    Progress,
+    ReadingList,
+    ReadingStatus,
+    ReviewCard,
+    ReviewLog,
+    ReviewSettings,
+)
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
+DONE_STATUSES = (ReadingStatus.READ, ReadingStatus.SUMMARISED)
+
+
+def _my_mentor_ids(user: User) -> QuerySet:
+    # The reverse of matching's mentee_ids_sharing: lists a mentor shares "with my
+    # mentees" need no share flag from the mentee, only an active mentorship.
+    return Mentorship.objects.filter(student=user, status=Mentorship.Status.ACTIVE).values(
+        "mentor_id"
+    )
+
+
+def _programme_peer_ids(user: User) -> QuerySet:
+    """Ids of people in any programme ``user`` belongs to (any cohort) or coordinates."""
+    programme_ids = CohortMembership.objects.filter(user=user).values("cohort__programme_id")
+    coordinated = Programme.objects.filter(coordinator=user).values("pk")
+    return CohortMembership.objects.filter(
+        Q(cohort__programme_id__in=programme_ids) | Q(cohort__programme_id__in=coordinated)
+    ).values("user_id")
+
+
+def _shared_with_q(user: User) -> Q:
+    """Lists others opened to ``user``: "my mentees" lists of their active mentors and
+    "my programme" lists of people in one of their programmes."""
+    return Q(visibility=ReadingList.Visibility.MENTEES, owner_id__in=_my_mentor_ids(user)) | Q(
+        visibility=ReadingList.Visibility.PROGRAMME, owner_id__in=_programme_peer_ids(user)
+    )
+
+
+def can_read_list(*, user: User, reading_list: ReadingList) -> bool:
+    """May ``user`` read this list and track their own progress on it?"""
+    if reading_list.owner_id == user.pk:
+        return True
+    if reading_list.assignments.filter(mentee=user).exists():
+        return True
+    if reading_list.visibility == ReadingList.Visibility.MENTEES:
+        return active_mentorship(mentor=reading_list.owner, student=user) is not None
+    if reading_list.visibility == ReadingList.Visibility.PROGRAMME:
+        return _programme_peer_ids(user).filter(user_id=reading_list.owner_id).exists()
+    return False
+
+
+def can_view_list(*, user: User, reading_list: ReadingList) -> bool:
+    """Readers, plus mentors of the owner who share reading with them (read-only)."""
+    return can_read_list(user=user, reading_list=reading_list) or mentor_can_view(
+        viewer=user, owner=reading_list.owner_id, area="reading"
+    )
+
+
+def _with_counts(qs: QuerySet[ReadingList], user: User | None) -> QuerySet[ReadingList]:
+    """Annotate item and done counts; ``user=None`` counts each list owner's progress."""
+    reader: Any = OuterRef("owner_id") if user is None else user.pk
+    done = Progress.objects.filter(
+        user_id=reader, item__reading_list=OuterRef("pk"), status__in=DONE_STATUSES
+    )
+    return qs.annotate(
+        item_count=Coalesce(
+            Subquery(
+                Item.objects.filter(reading_list=OuterRef("pk"))
+                .order_by()
+                .values("reading_list")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        ),
+        done_count=Coalesce(
+            Subquery(
+                done.order_by().values("user").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        ),
+    )
+
+
+def lists_for_index(*, user: User) -> dict[str, list[Any]]:
+    """The reading-list home: my lists, assigned to me, shared by my mentors, my mentees'."""
+    due = Assignment.objects.filter(reading_list=OuterRef("pk"), mentee=user).values("due_date")
+    base = ReadingList.objects.select_related("owner")
+    mine = list(_with_counts(base.filter(owner=user), user))
+    assigned = list(
+        _with_counts(base.filter(assignments__mentee=user), user)
+        .annotate(due_date=Subquery(due[:1]))
+        .order_by("due_date", "title")
+    )
+    assigned_ids = {rl.pk for rl in assigned}
+    shared = [
+        rl
+        for rl in _with_counts(
+            base.filter(_shared_with_q(user)).exclude(owner=user),
+            user,
+        )
+        if rl.pk not in assigned_ids
+    ]
+    mentees = list(
+        _with_counts(
+            base.filter(owner_id__in=mentee_ids_sharing(mentor=user, area="reading")), None
+        ).order_by("owner__display_name", "title")
+    )
+    return {"mine": mine, "assigned": assigned, "shared": shared, "mentees": mentees}
+
+
+def items_with_status(*, reading_list: ReadingList, user: User) -> QuerySet[Item]:
+    """Items of a list with ``user``'s status and summary flag, in one query per page."""
+    mine = Progress.objects.filter(item=OuterRef("pk"), user=user)
+    return (
+        reading_list.items.all()
+        .annotate(
+            my_status=Coalesce(Subquery(mine.values("status")[:1]), Value(ReadingStatus.TO_READ)),
+            has_card=Exists(ReviewCard.objects.filter(reading_item=OuterRef("pk"), owner=user)),
+        )
+        .order_by("position", "pk")
+    )
+
+
+def reading_progress(*, user: User) -> dict[str, int]:
+    """Counts of the user's items (own and assigned lists) per status, in one query."""
+    list_ids = ReadingList.objects.filter(Q(owner=user) | Q(assignments__mentee=user)).values("pk")
+    status = Subquery(Progress.objects.filter(item=OuterRef("pk"), user=user).values("status")[:1])
+    counts = (
+        Item.objects.filter(reading_list_id__in=list_ids)
+        .annotate(s=Coalesce(status, Value(ReadingStatus.TO_READ)))
+        .aggregate(
+            total=Count("pk"),
+            reading=Count("pk", filter=Q(s=ReadingStatus.READING)),
+            read=Count("pk", filter=Q(s=ReadingStatus.READ)),
+            summarised=Count("pk", filter=Q(s=ReadingStatus.SUMMARISED)),
+        )
+    )
+    total = counts.pop("total")
+    return {
+        "to_read": total - counts["reading"] - counts["read"] - counts["summarised"],
+        **counts,
+        "total": total,
+    }
+
+
+def list_progress_by_mentee(*, reading_list: ReadingList, mentor: User) -> list[dict[str, Any]]:
+    """Per assigned mentee who shares reading with ``mentor``: read/summarised counts."""
+    sharing = mentee_ids_sharing(mentor=mentor, area="reading")
+    assignments = list(
+        Assignment.objects.filter(reading_list=reading_list, mentee_id__in=sharing)
+        .select_related("mentee")
+        .order_by("mentee__display_name")
+    )
+    rows = (
+        Progress.objects.filter(
+            item__reading_list=reading_list, user_id__in=[a.mentee_id for a in assignments]
+        )
+        .values("user_id")
+        .annotate(
+            reading=Count("pk", filter=Q(status=ReadingStatus.READING)),
+            read=Count("pk", filter=Q(status__in=DONE_STATUSES)),
+            summarised=Count("pk", filter=Q(status=ReadingStatus.SUMMARISED)),
+        )
+    )
+    by_user = {r["user_id"]: r for r in rows}
+    return [
+        {
+            "assignment": a,
+            "mentee": a.mentee,
+            **{
+                k: by_user.get(a.mentee_id, {}).get(k, 0) for k in ("reading", "read", "summarised")
+            },
+        }
+        for a in assignments
+    ]
+
+
+def mentee_reading_lists(*, mentee: User) -> list[ReadingList]:
+    """A mentee's own and assigned lists with their done counts (caller checks access)."""
+    return list(
+        _with_counts(
+            ReadingList.objects.filter(Q(owner=mentee) | Q(assignments__mentee=mentee))
+            .distinct()
+            .select_related("owner"),
+            mentee,
+        ).order_by("title")
+    )
+
+
+def search_items(*, user: User, query: str, limit: int = 50) -> list[Item]:
+    """Full-text search over the user's items (own and assigned lists) and their notes."""
+    query = query.strip()
+    if not query:
+        return []
+    list_ids = ReadingList.objects.filter(Q(owner=user) | Q(assignments__mentee=user)).values("pk")
+    mine = Progress.objects.filter(item=OuterRef("pk"), user=user)
+    text: TextField = TextField()
+    qs = (
+        Item.objects.filter(reading_list_id__in=list_ids)
+        .select_related("reading_list")
+        .annotate(
+            my_notes=Coalesce(Subquery(mine.values("notes")[:1]), Value(""), output_field=text),
+            my_summary=Coalesce(Subquery(mine.values("summary")[:1]), Value(""), output_field=text),
+            my_status=Coalesce(Subquery(mine.values("status")[:1]), Value(ReadingStatus.TO_READ)),
+        )
+    )
+    if settings.IS_POSTGRES:
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        weights = {"title": "A", "my_summary": "B", "my_notes": "B", "abstract": "C"}
+        vectors = [SearchVector(f, weight=w, config="english") for f, w in weights.items()]
+        vector: Any = vectors[0]
+        for extra in [*vectors[1:], SearchVector("venue", weight="C", config="english")]:
+            vector += extra
+        search = SearchQuery(query, search_type="websearch", config="english")
+        qs = (
+            qs.annotate(document=vector, rank=SearchRank(vector, search))
+            .filter(document=search)
+            .order_by("-rank", "pk")
+        )
+    else:
+        qs = qs.filter(
+            Q(title__icontains=query)
+            | Q(abstract__icontains=query)
+            | Q(venue__icontains=query)
+            | Q(my_notes__icontains=query)
+            | Q(my_summary__icontains=query)
+        ).order_by("pk")
+    return list(qs[:limit])
+
+
+# --- Maths review ----------------------------------------------------------------------
+
+
+def _not_paused(user: User) -> Q:
+    return ~Q(owner__review_settings__paused_since__isnull=False)
+
+
+def cards_due_count(*, user: User, now: datetime | None = None) -> int:
+    """Cards due now, 0 while the user is on a review pause; one query."""
+    now = now or timezone.now()
+    return ReviewCard.objects.filter(owner=user, due__lte=now).filter(_not_paused(user)).count()
+
+
+def next_due_card(*, user: User, now: datetime | None = None) -> ReviewCard | None:
+    now = now or timezone.now()
+    return (
+        ReviewCard.objects.filter(owner=user, due__lte=now)
+        .filter(_not_paused(user))
+        .select_related("reading_item")
+        .order_by("due", "pk")
+        .first()
+    )
+
+
+def retention_summary(*, user: User, days: int = 30, now: datetime | None = None) -> dict:
+    """Aggregate review figures a mentor may see (never the cards): one query."""
+    now = now or timezone.now()
+    since = now - timedelta(days=days)
+    logs = ReviewLog.objects.filter(user=user, reviewed_at__gte=since)
+    recall = Q(state_before=ReviewCard.State.REVIEW)
+    agg = logs.aggregate(
+        reviews=Count("pk"),
+        recall_reviews=Count("pk", filter=recall),
+        recalled=Count("pk", filter=recall & Q(rating__gt=1)),
+        days_active=Count(TruncDate("reviewed_at"), distinct=True),
+    )
+    retention = agg["recalled"] / agg["recall_reviews"] if agg["recall_reviews"] else None
+    return {**agg, "retention": retention, "days": days}
+
+
+def retention_by_week(*, user: User, weeks: int = 12, now: datetime | None = None) -> list[dict]:
+    """Weekly retention (share of review-state cards recalled) for the chart; one query."""
+    now = now or timezone.now()
+    start = (now - timedelta(weeks=weeks)).date()
+    rows = (
+        ReviewLog.objects.filter(user=user, reviewed_at__date__gte=start)
+        .annotate(week=TruncWeek("reviewed_at"))
+        .values("week")
+        .annotate(
+            reviews=Count("pk"),
+            recall_reviews=Count("pk", filter=Q(state_before=ReviewCard.State.REVIEW)),
+            recalled=Count("pk", filter=Q(state_before=ReviewCard.State.REVIEW, rating__gt=1)),
+        )
+        .order_by("week")
+    )
+    out = []
+    for row in rows:
+        ratio = row["recalled"] / row["recall_reviews"] if row["recall_reviews"] else None
+        out.append({**row, "retention": ratio})
+    return out
+
+
+def review_streak(*, user: User, now: datetime | None = None) -> int:
+    """Consecutive days (in the user's time zone) with at least one review, ending today
+    or yesterday so that a streak is not lost before today's session."""
+    now = timezone.localtime(now or timezone.now())
+    days = set(
+        ReviewLog.objects.filter(user=user, reviewed_at__gte=now - timedelta(days=400))
+        .annotate(day=TruncDate("reviewed_at", tzinfo=now.tzinfo))
+        .values_list("day", flat=True)
+        .distinct()
+    )
+    today = now.date()
+    cursor = today if today in days else today - timedelta(days=1)
+    streak = 0
+    while cursor in days:
+        streak += 1
+        cursor -= timedelta(days=1)
+    return streak
+
+
+def deck_overview(*, user: User, now: datetime | None = None) -> list[dict]:
+    """Per topic: card count and due count; one query."""
+    now = now or timezone.now()
+    rows = (
+        ReviewCard.objects.filter(owner=user)
+        .values("topic")
+        .annotate(cards=Count("pk"), due=Count("pk", filter=Q(due__lte=now)))
+        .order_by("topic")
+    )
+    return list(rows)
+
+
+def review_settings_of(user: User) -> ReviewSettings | None:
+    return ReviewSettings.objects.filter(user=user).first()

@@ -1,0 +1,549 @@
+"""Writes for reading lists, imports, reader progress, assignments and review cards."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import fsrs
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from apps.matching.selectors import active_mentorship
+from apps.readinglists import bibtex, foundations
+from apps.readinglists.identifiers import recognise, split_paste
+from apps.readinglists.models import (
+    Assignment,
+    ImportDraft,
+    Item,
+    Progress,
+    ReadingList,
+    ReadingStatus,
+    ReviewCard,
+    ReviewLog,
+    ReviewSettings,
+)
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
+ITEM_FIELDS = (
+    "kind", "title", "authors", "year", "venue", "doi", "arxiv_id", "isbn", "url",
+    "abstract", "tags", "importance", "bibtex_key", "bibtex_type", "extra_fields",
+)  # fmt: skip
+MAX_IDENTIFIERS_PER_PASTE = 200
+
+
+class DuplicateItem(ValidationError):
+    pass
+
+
+# --- Lists ---------------------------------------------------------------------------
+
+
+def clean_tags(raw: str | Iterable[str]) -> list[str]:
+    values = raw.split(",") if isinstance(raw, str) else list(raw)
+    seen: dict[str, str] = {}
+    for value in values:
+        tag = re.sub(r"\s+", " ", str(value)).strip()[:60]
+        if tag and tag.casefold() not in seen:
+            seen[tag.casefold()] = tag
+    return list(seen.values())[:20]
+
+
+def list_create(
+    *,
+    owner: User,
+    title: str,
+    description: str = "",
+    topic_tags: Iterable[str] = (),
+    method_tags: Iterable[str] = (),
+    visibility: str = ReadingList.Visibility.PRIVATE,
+    is_ordered: bool = False,
+) -> ReadingList:
+    return ReadingList.objects.create(
+        owner=owner,
+        title=title.strip(),
+        description=description,
+        topic_tags=clean_tags(topic_tags),
+        method_tags=clean_tags(method_tags),
+        visibility=visibility,
+        is_ordered=is_ordered,
+    )
+
+
+def list_update(*, reading_list: ReadingList, **changes: Any) -> ReadingList:
+    for key in ("topic_tags", "method_tags"):
+        if key in changes:
+            changes[key] = clean_tags(changes[key])
+    for key, value in changes.items():
+        setattr(reading_list, key, value)
+    reading_list.save(update_fields=[*changes.keys(), "updated_at"])
+    return reading_list
+
+
+def list_delete(*, reading_list: ReadingList) -> None:
+    reading_list.delete()
+
+
+def list_copy(*, reading_list: ReadingList, user: User) -> ReadingList:
+    """Copy a list (items only, never anyone's progress) into ``user``'s lists."""
+    with transaction.atomic():
+        copy = ReadingList.objects.create(
+            owner=user,
+            title=f"{reading_list.title} (copy)"[:200],
+            description=reading_list.description,
+            topic_tags=reading_list.topic_tags,
+            method_tags=reading_list.method_tags,
+            is_ordered=reading_list.is_ordered,
+            copied_from=reading_list,
+        )
+        Item.objects.bulk_create(
+            [
+                Item(
+                    reading_list=copy,
+                    position=item.position,
+                    **{f: getattr(item, f) for f in ITEM_FIELDS},
+                )
+                for item in reading_list.items.all()
+            ],
+            batch_size=1000,
+        )
+    return copy
+
+
+# --- Items ---------------------------------------------------------------------------
+
+
+def _next_position(reading_list: ReadingList) -> int:
+    top = reading_list.items.aggregate(top=Max("position"))["top"]
+    return 0 if top is None else top + 1
+
+
+def _duplicate_of(reading_list: ReadingList, *, doi: str, arxiv_id: str, isbn: str) -> Item | None:
+    for key, value in (("doi", doi), ("arxiv_id", arxiv_id), ("isbn", isbn)):
+        if value:
+            found = reading_list.items.filter(**{key: value}).first()
+            if found:
+                return found
+    return None
+
+
+def item_create(*, reading_list: ReadingList, **fields: Any) -> Item:
+    duplicate = _duplicate_of(
+        reading_list,
+        doi=fields.get("doi", ""),
+        arxiv_id=fields.get("arxiv_id", ""),
+        isbn=fields.get("isbn", ""),
+    )
+    if duplicate:
+        raise DuplicateItem(f"This list already has “{duplicate.title}” with the same identifier.")
+    fields["tags"] = clean_tags(fields.get("tags", []))
+    try:
+        with transaction.atomic():
+            item = Item.objects.create(
+                reading_list=reading_list, position=_next_position(reading_list), **fields
+            )
+            ReadingList.objects.filter(pk=reading_list.pk).update(updated_at=timezone.now())
+    except IntegrityError as exc:  # a concurrent add of the same identifier
+        raise DuplicateItem("This list already has an item with the same identifier.") from exc
+    return item
+
+
+def item_update(*, item: Item, **changes: Any) -> Item:
+    if "tags" in changes:
+        changes["tags"] = clean_tags(changes["tags"])
+    duplicate = _duplicate_of(
+        item.reading_list,
+        doi=changes.get("doi", ""),
+        arxiv_id=changes.get("arxiv_id", ""),
+        isbn=changes.get("isbn", ""),
+    )
+    if duplicate and duplicate.pk != item.pk:
+        raise DuplicateItem(f"This list already has “{duplicate.title}” with the same identifier.")
+    for key, value in changes.items():
+        setattr(item, key, value)
+    item.save(update_fields=list(changes.keys()))
+    return item
+
+
+def item_delete(*, item: Item) -> None:
+    item.delete()
+
+
+# --- Reader progress -----------------------------------------------------------------
+
+
+def progress_set_status(
+    *, user: User, item: Item, status: str, now: datetime | None = None
+) -> Progress:
+    """Set one reader's status on one item, stamping the dates the first time."""
+    now = now or timezone.now()
+    status = ReadingStatus(status).value
+    progress, _ = Progress.objects.get_or_create(user=user, item=item)
+    progress.status = status
+    fields = ["status", "updated_at"]
+    rank = list(ReadingStatus.values).index(status)
+    if rank >= 1 and progress.started_at is None:
+        progress.started_at = now
+        fields.append("started_at")
+    if rank >= 2 and progress.finished_at is None:
+        progress.finished_at = now
+        fields.append("finished_at")
+    if rank >= 3 and progress.summarised_at is None:
+        progress.summarised_at = now
+        fields.append("summarised_at")
+    progress.save(update_fields=fields)
+    return progress
+
+
+def progress_update(
+    *, user: User, item: Item, notes: str, summary: str, rating: int | None
+) -> Progress:
+    progress, _ = Progress.objects.get_or_create(user=user, item=item)
+    progress.notes = notes
+    progress.summary = summary
+    progress.rating = rating
+    fields = ["notes", "summary", "rating", "updated_at"]
+    if summary.strip() and progress.status != ReadingStatus.SUMMARISED:
+        # Writing a summary is what "summarised" means; save the extra click.
+        progress.save(update_fields=fields)
+        return progress_set_status(user=user, item=item, status=ReadingStatus.SUMMARISED)
+    progress.save(update_fields=fields)
+    return progress
+
+
+# --- BibTeX import ---------------------------------------------------------------------
+
+
+def _identity_keys(c: dict[str, Any]) -> list[tuple[str, str]]:
+    keys = [(k, c[k]) for k in ("doi", "arxiv_id", "isbn") if c.get(k)]
+    if not keys:
+        # Without an identifier, the same title and year in the same list is a duplicate.
+        keys.append(("title", f"{c['title'].casefold()}|{c.get('year') or ''}"))
+    return keys
+
+
+def _existing_keys(reading_list: ReadingList) -> set[tuple[str, str]]:
+    seen: set[tuple[str, str]] = set()
+    rows = reading_list.items.values_list("doi", "arxiv_id", "isbn", "title", "year")
+    for doi, arxiv_id, isbn, title, year in rows:
+        seen.update(
+            _identity_keys(
+                {"doi": doi, "arxiv_id": arxiv_id, "isbn": isbn, "title": title, "year": year}
+            )
+        )
+    return seen
+
+
+def _split_duplicates(
+    reading_list: ReadingList, candidates: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    seen = _existing_keys(reading_list)
+    new, duplicates = [], []
+    for c in candidates:
+        keys = _identity_keys(c)
+        if any(k in seen for k in keys):
+            duplicates.append(c)
+        else:
+            seen.update(keys)
+            new.append(c)
+    return new, duplicates
+
+
+def import_preview(
+    *, reading_list: ReadingList, user: User, text: str, filename: str = ""
+) -> ImportDraft:
+    """Parse BibTeX into a draft the owner confirms; raises ValidationError when unusable."""
+    result = bibtex.parse_bibtex(text)
+    if result.error:
+        raise ValidationError(result.error)
+    if not result.candidates:
+        raise ValidationError(
+            "No entry in this BibTeX could be imported: "
+            + "; ".join(
+                f"{f['key'] or 'entry'} (line {f['line']}) {f['message']}"
+                for f in result.failures[:5]
+            )
+        )
+    # Drafts are short-lived; an owner keeps at most one pending draft per list.
+    ImportDraft.objects.filter(
+        reading_list=reading_list, created_by=user, confirmed_at__isnull=True
+    ).delete()
+    return ImportDraft.objects.create(
+        reading_list=reading_list,
+        created_by=user,
+        filename=filename[:255],
+        candidates=result.candidates,
+        failures=result.failures,
+    )
+
+
+def import_summary(draft: ImportDraft) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    return _split_duplicates(draft.reading_list, draft.candidates)
+
+
+def import_confirm(*, draft: ImportDraft, user: User) -> int:
+    """Insert every new valid entry of the draft in one transaction; returns the count."""
+    with transaction.atomic():
+        # Lock the draft so a double-submitted confirm cannot import twice.
+        locked = (
+            ImportDraft.objects.select_for_update().select_related("reading_list").get(pk=draft.pk)
+        )
+        if locked.confirmed_at is not None or locked.created_by_id != user.pk:
+            raise ValidationError("This import was already confirmed.")
+        reading_list = locked.reading_list
+        new, _duplicates = _split_duplicates(reading_list, locked.candidates)
+        start = _next_position(reading_list)
+        Item.objects.bulk_create(
+            [
+                Item(
+                    reading_list=reading_list,
+                    position=start + i,
+                    **{k: c[k] for k in ITEM_FIELDS if k in c},
+                )
+                for i, c in enumerate(new)
+            ],
+            batch_size=1000,
+        )
+        locked.confirmed_at = timezone.now()
+        locked.candidates = []  # the rows now hold the data; keep the draft small
+        locked.save(update_fields=["confirmed_at", "candidates"])
+        ReadingList.objects.filter(pk=reading_list.pk).update(updated_at=timezone.now())
+    return len(new)
+
+
+# --- Identifier paste ------------------------------------------------------------------
+
+
+@dataclass
+class PasteResult:
+    created: list[Item] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+
+
+def identifiers_add(*, reading_list: ReadingList, text: str) -> PasteResult:
+    """Add one placeholder item per recognised identifier and fetch metadata later.
+
+    Any unrecognised token rejects the whole paste, so nothing half-imports.
+    """
+    tokens = split_paste(text)
+    if not tokens:
+        raise ValidationError("Paste at least one DOI, arXiv id or ISBN.")
+    if len(tokens) > MAX_IDENTIFIERS_PER_PASTE:
+        raise ValidationError(f"Paste at most {MAX_IDENTIFIERS_PER_PASTE} identifiers at a time.")
+    recognised, bad = [], []
+    for token in tokens:
+        ident = recognise(token)
+        (recognised.append(ident) if ident else bad.append(token))
+    if bad:
+        shown = ", ".join(f"“{t[:60]}”" for t in bad[:5])
+        raise ValidationError(
+            f"Not a DOI, arXiv id or ISBN: {shown}. Fix or remove them; nothing was added."
+        )
+    result = PasteResult()
+    field_for = {"doi": "doi", "arxiv": "arxiv_id", "isbn": "isbn"}
+    with transaction.atomic():
+        existing = set(reading_list.items.exclude(doi="").values_list("doi", flat=True)) | set(
+            reading_list.items.exclude(arxiv_id="").values_list("arxiv_id", flat=True)
+        )
+        existing |= set(reading_list.items.exclude(isbn="").values_list("isbn", flat=True))
+        position = _next_position(reading_list)
+        to_create: list[Item] = []
+        for ident in recognised:
+            if ident.value in existing:
+                result.duplicates.append(ident.value)
+                continue
+            existing.add(ident.value)
+            to_create.append(
+                Item(
+                    reading_list=reading_list,
+                    position=position + len(to_create),
+                    kind=Item.Kind.BOOK if ident.kind == "isbn" else Item.Kind.PAPER,
+                    title=f"{ident.kind.upper() if ident.kind != 'arxiv' else 'arXiv'} "
+                    f"{ident.value}",
+                    enrichment_status=Item.Enrichment.PENDING,
+                    **{field_for[ident.kind]: ident.value},
+                )
+            )
+        result.created = Item.objects.bulk_create(to_create)
+        ids = [item.pk for item in result.created]
+
+        def enqueue() -> None:
+            from apps.readinglists.tasks import enrich_item
+
+            for pk in ids:
+                enrich_item.delay(pk)
+
+        transaction.on_commit(enqueue)
+    return result
+
+
+# --- Assignments -----------------------------------------------------------------------
+
+
+def assignment_create(
+    *, reading_list: ReadingList, mentor: User, mentee: User, due_date: date | None = None
+) -> Assignment:
+    if reading_list.owner_id != mentor.pk:
+        raise PermissionDenied("Only the list's owner can assign it.")
+    if active_mentorship(mentor=mentor, student=mentee) is None:
+        raise ValidationError("You can assign reading only to your active mentees.")
+    assignment, _ = Assignment.objects.update_or_create(
+        reading_list=reading_list,
+        mentee=mentee,
+        defaults={"assigned_by": mentor, "due_date": due_date},
+    )
+    return assignment
+
+
+def assignment_delete(*, assignment: Assignment) -> None:
+    assignment.delete()
+
+
+# --- Maths review ----------------------------------------------------------------------
+
+
+def review_settings_for(user: User) -> ReviewSettings:
+    settings_row, _ = ReviewSettings.objects.get_or_create(user=user)
+    return settings_row
+
+
+def deck_add_starter(*, user: User, now: datetime | None = None) -> int:
+    """Copy the built-in foundation cards into the user's deck (idempotent)."""
+    now = now or timezone.now()
+    existing = set(
+        ReviewCard.objects.filter(owner=user)
+        .exclude(starter_key="")
+        .values_list("starter_key", flat=True)
+    )
+    cards = [
+        ReviewCard(
+            owner=user,
+            topic=card.topic,
+            kind=card.kind,
+            prompt=card.prompt,
+            answer=card.answer,
+            starter_key=card.key,
+            due=now,
+        )
+        for card in foundations.STARTER_CARDS
+        if card.key not in existing
+    ]
+    ReviewCard.objects.bulk_create(cards, ignore_conflicts=True)
+    return len(cards)
+
+
+def card_create(
+    *,
+    user: User,
+    prompt: str,
+    answer: str = "",
+    topic: str = "other",
+    kind: str = ReviewCard.Kind.QA,
+    reading_item: Item | None = None,
+    now: datetime | None = None,
+) -> ReviewCard:
+    return ReviewCard.objects.create(
+        owner=user,
+        prompt=prompt.strip(),
+        answer=answer.strip(),
+        topic=topic,
+        kind=kind,
+        reading_item=reading_item,
+        due=now or timezone.now(),
+    )
+
+
+def card_delete(*, card: ReviewCard) -> None:
+    card.delete()
+
+
+def _to_fsrs(card: ReviewCard) -> fsrs.Card:
+    return fsrs.Card(
+        card_id=card.pk,
+        state=fsrs.State(card.state),
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due,
+        last_review=card.last_review,
+    )
+
+
+def scheduler_for(desired_retention: float) -> fsrs.Scheduler:
+    return fsrs.Scheduler(desired_retention=desired_retention)
+
+
+def card_review(
+    *,
+    card: ReviewCard,
+    rating: int,
+    now: datetime | None = None,
+    duration_ms: int | None = None,
+) -> ReviewCard:
+    """Grade a card with FSRS and store its new state and a review log row."""
+    now = (now or timezone.now()).astimezone(UTC)
+    rating_enum = fsrs.Rating(rating)
+    with transaction.atomic():
+        locked = ReviewCard.objects.select_for_update().get(pk=card.pk)
+        retention = (
+            ReviewSettings.objects.filter(user_id=locked.owner_id)
+            .values_list("desired_retention", flat=True)
+            .first()
+        ) or 0.9
+        new_state, _log = scheduler_for(retention).review_card(
+            _to_fsrs(locked), rating_enum, review_datetime=now, review_duration=duration_ms
+        )
+        ReviewLog.objects.create(
+            card=locked,
+            user_id=locked.owner_id,
+            rating=int(rating_enum),
+            state_before=locked.state,
+            reviewed_at=now,
+            review_duration_ms=duration_ms,
+        )
+        locked.state = int(new_state.state)
+        locked.step = new_state.step
+        locked.stability = new_state.stability
+        locked.difficulty = new_state.difficulty
+        locked.due = new_state.due
+        locked.last_review = new_state.last_review
+        locked.save(
+            update_fields=["state", "step", "stability", "difficulty", "due", "last_review"]
+        )
+    return locked
+
+
+def review_settings_update(*, user: User, desired_retention: float) -> ReviewSettings:
+    row = review_settings_for(user)
+    row.desired_retention = desired_retention
+    row.save(update_fields=["desired_retention"])
+    return row
+
+
+def review_pause(*, user: User, now: datetime | None = None) -> ReviewSettings:
+    row = review_settings_for(user)
+    if row.paused_since is None:
+        row.paused_since = now or timezone.now()
+        row.save(update_fields=["paused_since"])
+    return row
+
+
+def review_resume(*, user: User, now: datetime | None = None) -> ReviewSettings:
+    """End a vacation: push every card's due date back by the length of the pause, so
+    the break does not turn into a pile of overdue cards."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        row = ReviewSettings.objects.select_for_update().get_or_create(user=user)[0]
+        if row.paused_since is not None:
+            gap = max(now - row.paused_since, timedelta(0))
+            ReviewCard.objects.filter(owner=user).update(due=F("due") + gap)
+            row.paused_since = None
+            row.save(update_fields=["paused_since"])
+    return row

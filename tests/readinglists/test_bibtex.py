@@ -1,0 +1,90 @@
+from pathlib import Path
+
+import pytest
+
+from apps.readinglists.bibtex import (
+    MAX_UPLOAD_BYTES,
+    BibtexTooLarge,
+    decode_upload,
+    parse_bibtex,
+)
+
+RECORDED = Path(__file__).parent / "recorded"
+
+SAMPLE = r"""@string{jmlr = "Journal of Machine Learning Research"}
+
+@article{williams1992,
+  author = {Ronald J. Williams and Sch{\"o}lkopf, Bernhard and G{\'e}rard D{\'\i}az},
+  title = {Simple Statistical {Gradient-Following} Algorithms},
+  journal = jmlr,
+  year = 1992, month = may,
+  doi = {https://doi.org/10.1007/BF00992696},
+  url = {https://example.org/a%20b},
+}
+
+@inproceedings{child, title = {Child paper}, crossref = {parent}, author = {Ann Bee}}
+@proceedings{parent, title = {Advances in Neural Information Processing Systems 33},
+  year = 2020, publisher = {Curran}}
+@misc{notitle, author = {Nobody}}
+@article{baddoi, title = {Bad}, doi = {banana}}
+@article{broken, title = {Oops
+"""
+
+
+def test_parses_accents_strings_months_and_crossref():
+    result = parse_bibtex(SAMPLE)
+    by_key = {c["bibtex_key"]: c for c in result.candidates}
+    w = by_key["williams1992"]
+    assert w["authors"] == ["Ronald J. Williams", "Bernhard Schölkopf", "Gérard Díaz"]
+    assert w["title"] == "Simple Statistical Gradient-Following Algorithms"
+    assert w["venue"] == "Journal of Machine Learning Research"
+    assert w["doi"] == "10.1007/bf00992696"
+    assert w["extra_fields"]["month"] == 5
+    # URLs are verbatim: LaTeX decoding would treat "%" as a comment.
+    assert w["url"] == "https://example.org/a%20b"
+    child = by_key["child"]
+    assert child["venue"] == "Advances in Neural Information Processing Systems 33"
+    assert child["year"] == 2020
+
+
+def test_failures_carry_key_line_and_reason():
+    result = parse_bibtex(SAMPLE)
+    failures = {f["key"]: f for f in result.failures}
+    assert failures["notitle"]["message"] == "has no title"
+    assert failures["notitle"]["line"] == 15
+    assert "invalid DOI" in failures["baddoi"]["message"]
+    assert failures["broken"]["line"] == 17
+    assert "truncated" in failures["broken"]["message"]
+
+
+def test_duplicate_keys_in_the_file_are_reported():
+    result = parse_bibtex("@article{a, title={One}}\n@article{a, title={Two}}\n")
+    assert [c["title"] for c in result.candidates] == ["One"]
+    assert result.failures[0]["key"] == "a"
+    assert "repeats" in result.failures[0]["message"]
+
+
+def test_too_many_entries_is_one_clear_error():
+    text = "".join(f"@misc{{k{i}, title={{T{i}}}}}\n" for i in range(5001))
+    result = parse_bibtex(text)
+    assert "limit is 5,000" in result.error
+    assert result.candidates == []
+
+
+def test_text_without_entries_is_an_error():
+    assert "No BibTeX entries" in parse_bibtex("just some words").error
+    assert parse_bibtex("   ").error
+
+
+def test_decode_refuses_binary_and_oversized_uploads():
+    with pytest.raises(ValueError, match="binary"):
+        decode_upload(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    with pytest.raises(BibtexTooLarge, match="2 MB"):
+        decode_upload(b"a" * (MAX_UPLOAD_BYTES + 1))
+    assert decode_upload("é".encode("latin-1")) == "é"
+
+
+def test_recorded_sample_library_parses_fully():
+    result = parse_bibtex((RECORDED / "sample.bib").read_text())
+    assert not result.failures
+    assert len(result.candidates) == 5
