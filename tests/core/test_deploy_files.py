@@ -21,7 +21,8 @@ def test_compose_runs_the_whole_stack_from_one_image():
     assert all(services[name]["build"] == "." for name in app_services)
     assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
-    assert "scale" not in services["beat"] and "deploy" not in services["beat"]
+    assert "scale" not in services["beat"]
+    assert "deploy" not in services["beat"]
 
 
 def test_compose_services_have_health_checks_and_named_volumes():
@@ -41,9 +42,8 @@ def test_compose_services_have_health_checks_and_named_volumes():
 def test_compose_points_the_app_at_its_services():
     env = _compose()["services"]["web"]["environment"]
 
-    assert (
-        env["DATABASE_URL"].startswith("postgres://") and "@postgres:5432/" in env["DATABASE_URL"]
-    )
+    assert env["DATABASE_URL"].startswith("postgres://")
+    assert "@postgres:5432/" in env["DATABASE_URL"]
     assert env["REDIS_URL"] == "redis://redis:6379/0"
     assert env["EMAIL_HOST"] == "mailpit"
     assert env["DEBUG"] == "0"
