@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import icalendar
 from django.contrib import messages
@@ -15,6 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import retarget
 
+from apps.accounts.models import User
+from apps.core.http import AuthenticatedHttpRequest
 from apps.core.registry import calendar_sources
 from apps.matching.models import Mentorship
 from apps.matching.selectors import mentor_can_view
@@ -31,19 +33,6 @@ from apps.milestones.forms import (
     StatusForm,
 )
 from apps.milestones.models import ActionItem, CalendarFeed, Category, Milestone, Plan, Status
-
-if TYPE_CHECKING:
-    from django_htmx.middleware import HtmxDetails
-
-    from apps.accounts.models import User
-
-    class AuthedRequest(HttpRequest):
-        """What these views see: login is required, and django-htmx adds ``htmx``."""
-
-        user: User
-        htmx: HtmxDetails
-else:
-    AuthedRequest = HttpRequest
 
 PLAN_TEMPLATE = "milestones/plan_detail.html"
 
@@ -89,7 +78,7 @@ def _add_errors(form: BaseForm, exc: ValidationError) -> None:
 
 
 @require_GET
-def plan_list(request: AuthedRequest) -> HttpResponse:
+def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "milestones/plan_list.html",
@@ -103,7 +92,7 @@ def plan_list(request: AuthedRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def plan_create(request: AuthedRequest) -> HttpResponse:
+def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PlanForm(request.POST or None, initial={"start_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -117,7 +106,7 @@ def plan_create(request: AuthedRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def plan_from_template(request: AuthedRequest) -> HttpResponse:
+def plan_from_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PlanFromTemplateForm(
         request.POST or None,
         user=request.user,
@@ -161,7 +150,7 @@ def _view_state(data: Any) -> dict[str, str]:
     }
 
 
-def _plan_context(request: AuthedRequest, plan: Plan, state: dict[str, str]) -> dict:
+def _plan_context(request: AuthenticatedHttpRequest, plan: Plan, state: dict[str, str]) -> dict:
     milestones = selectors.plan_milestones(
         plan=plan, status=state["status"], category=state["category"]
     )
@@ -178,13 +167,13 @@ def _plan_context(request: AuthedRequest, plan: Plan, state: dict[str, str]) -> 
     }
 
 
-def _render_plan_body(request: AuthedRequest, plan: Plan) -> HttpResponse:
+def _render_plan_body(request: AuthenticatedHttpRequest, plan: Plan) -> HttpResponse:
     state = _view_state(request.POST if request.method == "POST" else request.GET)
     return render(request, f"{PLAN_TEMPLATE}#plan-body", _plan_context(request, plan, state))
 
 
 @require_GET
-def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan_for_user(request.user, pk)
     state = _view_state(request.GET)
     context = _plan_context(request, plan, state)
@@ -196,7 +185,7 @@ def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+def plan_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan_for_user(request.user, pk, edit=True)
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
@@ -214,7 +203,7 @@ def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def plan_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+def plan_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan_for_user(request.user, pk, edit=True)
     services.plan_delete(plan=plan)
     messages.success(request, f"Plan “{plan.title}” deleted.")
@@ -222,7 +211,7 @@ def plan_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def plan_make_primary(request: AuthedRequest, pk: int) -> HttpResponse:
+def plan_make_primary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan_for_user(request.user, pk, edit=True)
     services.plan_set_primary(plan=plan)
     messages.success(request, f"“{plan.title}” is now your primary plan.")
@@ -230,7 +219,7 @@ def plan_make_primary(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def plan_timeline(request: AuthedRequest, pk: int) -> HttpResponse:
+def plan_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan_for_user(request.user, pk)
     milestones = selectors.plan_milestones(plan=plan)
     progress = selectors.plan_progress(plan=plan)
@@ -254,7 +243,9 @@ def plan_timeline(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- Milestones (htmx fragments; every action also works as a plain form post) -------------
 
 
-def _row_response(request: AuthedRequest, milestone: Milestone, **extra: object) -> HttpResponse:
+def _row_response(
+    request: AuthenticatedHttpRequest, milestone: Milestone, **extra: object
+) -> HttpResponse:
     context = {
         "m": milestone,
         "plan": milestone.plan,
@@ -267,7 +258,7 @@ def _row_response(request: AuthedRequest, milestone: Milestone, **extra: object)
 
 
 @require_http_methods(["GET", "POST"])
-def milestone_add(request: AuthedRequest, pk: int) -> HttpResponse:
+def milestone_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan_for_user(request.user, pk, edit=True)
     form = MilestoneForm(request.POST or None, plan=plan, initial={"target_date": plan.start_date})
     if request.method == "POST" and form.is_valid():
@@ -295,7 +286,7 @@ def milestone_add(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def milestone_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+def milestone_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     milestone = _get_milestone_for_user(request.user, pk)
     if request.htmx and request.GET.get("fragment") == "row":
         m = selectors.plan_milestones(plan=milestone.plan)
@@ -326,7 +317,7 @@ def milestone_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def milestone_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+def milestone_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     milestone = _get_milestone_for_user(request.user, pk, edit=True)
     plan = milestone.plan
     form = MilestoneForm(request.POST or None, instance=milestone, plan=plan)
@@ -354,7 +345,7 @@ def milestone_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def milestone_status(request: AuthedRequest, pk: int) -> HttpResponse:
+def milestone_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     milestone = _get_milestone_for_user(request.user, pk, edit=True)
     form = StatusForm(request.POST)
     error = ""
@@ -389,7 +380,7 @@ def milestone_status(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def milestone_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+def milestone_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     milestone = _get_milestone_for_user(request.user, pk, edit=True)
     plan = milestone.plan
     services.milestone_delete(milestone=milestone)
@@ -400,7 +391,7 @@ def milestone_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def milestone_move(request: AuthedRequest, pk: int) -> HttpResponse:
+def milestone_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     milestone = _get_milestone_for_user(request.user, pk, edit=True)
     form = MoveForm(request.POST)
     if form.is_valid():
@@ -418,7 +409,7 @@ def milestone_move(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def comment_add(request: AuthedRequest, pk: int) -> HttpResponse:
+def comment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     milestone = _get_milestone_for_user(request.user, pk)
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -451,7 +442,7 @@ def comment_add(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def checkin_list(request: AuthedRequest, pk: int) -> HttpResponse:
+def checkin_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan_for_user(request.user, pk)
     is_owner = plan.owner_id == request.user.pk
     form = CheckInForm(request.POST or None)
@@ -494,7 +485,7 @@ def checkin_list(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def action_item_convert(request: AuthedRequest, pk: int) -> HttpResponse:
+def action_item_convert(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = _get_action_item_for_user(request.user, pk)
     form = ActionItemForm(request.POST)
     if not form.is_valid():
@@ -517,7 +508,7 @@ def action_item_convert(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def template_list(request: AuthedRequest) -> HttpResponse:
+def template_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "milestones/template_list.html",
@@ -529,7 +520,7 @@ def template_list(request: AuthedRequest) -> HttpResponse:
 
 
 @require_GET
-def template_detail(request: AuthedRequest, slug: str) -> HttpResponse:
+def template_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     template = selectors.template_get(slug=slug, user=request.user)
     if template is None:
         raise Http404("No such template.")
@@ -542,7 +533,7 @@ def template_detail(request: AuthedRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def template_create(request: AuthedRequest) -> HttpResponse:
+def template_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.is_coordinator:
         raise Http404("Only coordinators write templates.")
     form = PlanTemplateForm(request.POST or None, user=request.user)
@@ -561,7 +552,7 @@ def template_create(request: AuthedRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def calendar_settings(request: AuthedRequest) -> HttpResponse:
+def calendar_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "regenerate":

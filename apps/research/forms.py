@@ -45,7 +45,16 @@ def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
     return field.formfield(**kwargs)
 
 
+def _https_by_default(field: models.Field, **kwargs: Any) -> forms.Field | None:
+    # Links typed without a scheme ("arxiv.org/abs/...") are taken as https.
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class DraftForm(forms.ModelForm):
+    formfield_callback = _https_by_default
+
     target_venue = forms.ModelChoiceField(
         queryset=Venue.objects.order_by("title"),
         required=False,
@@ -97,6 +106,8 @@ class StageForm(forms.Form):
 
 
 class ContactForm(forms.ModelForm):
+    formfield_callback = _https_by_default
+
     # Wider than the stored iD so that a pasted https://orcid.org/… URL is accepted and
     # normalised before the model's validators check the bare iD.
     orcid = forms.CharField(

@@ -1,17 +1,17 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.accounts.models import User
+from apps.core.http import AuthenticatedHttpRequest
 from apps.matching.selectors import mentor_can_view
 from apps.research import selectors, services
 from apps.research.forms import (
@@ -35,19 +35,6 @@ from apps.research.models import (
 )
 from apps.research.stages import stage_moves
 
-if TYPE_CHECKING:
-    from django_htmx.middleware import HtmxDetails
-
-    from apps.accounts.models import User
-
-    class AuthedRequest(HttpRequest):
-        """What these views see: login is required, and django-htmx adds ``htmx``."""
-
-        user: User
-        htmx: HtmxDetails
-else:
-    AuthedRequest = HttpRequest
-
 PAPERS = "papers"
 OUTREACH = "outreach"
 
@@ -55,7 +42,7 @@ OUTREACH = "outreach"
 # --- Access helpers: each 404s when the viewer may not see the object ---------------------
 
 
-def _get_owner_for_user(request: AuthedRequest, area: str) -> User:
+def _get_owner_for_user(request: AuthenticatedHttpRequest, area: str) -> User:
     """Whose drafts or contacts a page shows: the viewer's own, or (``?owner=<id>``) a
     mentee's who shares ``area`` with the viewer."""
     raw = request.GET.get("owner", "")
@@ -91,7 +78,7 @@ def _owner_query(owner: User, viewer: User) -> str:
 # --- Drafts ---------------------------------------------------------------------------
 
 
-def _board_context(request: AuthedRequest, owner: User) -> dict:
+def _board_context(request: AuthenticatedHttpRequest, owner: User) -> dict:
     now = timezone.now()
     columns = [
         (stage, [(d, stage_moves(d.stage)) for d in drafts])
@@ -109,14 +96,14 @@ def _board_context(request: AuthedRequest, owner: User) -> dict:
 
 @login_required
 @require_GET
-def draft_board(request: AuthedRequest) -> HttpResponse:
+def draft_board(request: AuthenticatedHttpRequest) -> HttpResponse:
     owner = _get_owner_for_user(request, PAPERS)
     return render(request, "research/draft_board.html", _board_context(request, owner))
 
 
 @login_required
 @require_GET
-def draft_list(request: AuthedRequest) -> HttpResponse:
+def draft_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     owner = _get_owner_for_user(request, PAPERS)
     now = timezone.now()
     return render(
@@ -134,7 +121,7 @@ def draft_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def draft_create(request: AuthedRequest) -> HttpResponse:
+def draft_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DraftCreateForm(request.POST or None, owner=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -151,7 +138,7 @@ def draft_create(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def draft_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+def draft_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     draft = _get_draft_for_user(request.user, pk, write=True)
     # Binding writes the submitted values onto the instance; keep the saved title for
     # the heading in case the form is invalid.
@@ -172,7 +159,7 @@ def draft_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def draft_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+def draft_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     draft = _get_draft_for_user(request.user, pk)
     now = timezone.now()
     deadlines = list(selectors.draft_deadlines(draft=draft))
@@ -196,7 +183,7 @@ def draft_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def draft_move(request: AuthedRequest, pk: int) -> HttpResponse:
+def draft_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     draft = _get_draft_for_user(request.user, pk, write=True)
     form = StageForm(request.POST)
     if not form.is_valid():
@@ -219,7 +206,7 @@ def draft_move(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def draft_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+def draft_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     draft = _get_draft_for_user(request.user, pk, write=True)
     services.draft_delete(draft=draft)
     messages.success(request, f"Draft “{draft.title}” deleted.")
@@ -228,7 +215,7 @@ def draft_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def venue_list(request: AuthedRequest) -> HttpResponse:
+def venue_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.now()
     upcoming = VenueDeadline.objects.filter(due_at__gte=now).order_by("due_at")
     venues = Venue.objects.prefetch_related(
@@ -242,7 +229,7 @@ def venue_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def contact_list(request: AuthedRequest) -> HttpResponse:
+def contact_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     owner = _get_owner_for_user(request, OUTREACH)
     filters = ContactFilterForm(request.GET or None)
     criteria = filters.cleaned_data if filters.is_valid() else {}
@@ -276,7 +263,7 @@ def contact_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contact_create(request: AuthedRequest) -> HttpResponse:
+def contact_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         contact = services.contact_create(owner=request.user, **form.cleaned_data)
@@ -287,7 +274,7 @@ def contact_create(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contact_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = _get_contact_for_user(request.user, pk, write=True)
     saved_name = contact.name
     form = ContactEditForm(request.POST or None, instance=contact)
@@ -304,7 +291,7 @@ def contact_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _contact_context(
-    request: AuthedRequest, contact: Contact, form: InteractionForm | None
+    request: AuthenticatedHttpRequest, contact: Contact, form: InteractionForm | None
 ) -> dict:
     now = timezone.now()
     today = selectors.user_local_date(user=contact.owner, now=now)
@@ -331,14 +318,14 @@ def _contact_context(
 
 @login_required
 @require_GET
-def contact_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+def contact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = _get_contact_for_user(request.user, pk)
     return render(request, "research/contact_detail.html", _contact_context(request, contact, None))
 
 
 @login_required
 @require_POST
-def interaction_create(request: AuthedRequest, pk: int) -> HttpResponse:
+def interaction_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = _get_contact_for_user(request.user, pk, write=True)
     today = selectors.user_local_date(user=contact.owner, now=timezone.now())
     form = InteractionForm(request.POST, today=today)
@@ -362,7 +349,7 @@ def interaction_create(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def contact_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+def contact_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = _get_contact_for_user(request.user, pk, write=True)
     services.contact_delete(contact=contact)
     messages.success(request, f"{contact.name} removed from your outreach log.")
@@ -371,7 +358,7 @@ def contact_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def preferences(request: AuthedRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     instance = ResearchPreferences.objects.filter(user=request.user).first()
     form = PreferencesForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
