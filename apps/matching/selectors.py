@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
-from apps.matching.models import Mentorship, ShareArea
+from apps.matching.models import CohortMembership, Mentorship, Programme, ShareArea
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -72,6 +72,22 @@ def visible_owner_filter(*, viewer: User, area: str, owner_field: str = "owner")
 
 
 # --- Reads for the matching pages and the coordinator dashboard -------------------------
+
+
+def active_mentor_ids(*, student: User) -> QuerySet:
+    """Ids of the student's active mentors, for a subquery filter."""
+    return Mentorship.objects.filter(student=student, status=Mentorship.Status.ACTIVE).values(
+        "mentor_id"
+    )
+
+
+def programme_peer_ids(*, user: User) -> QuerySet:
+    """Ids of people in any programme ``user`` belongs to (any cohort) or coordinates."""
+    programme_ids = CohortMembership.objects.filter(user=user).values("cohort__programme_id")
+    coordinated = Programme.objects.filter(coordinator=user).values("pk")
+    return CohortMembership.objects.filter(
+        Q(cohort__programme_id__in=programme_ids) | Q(cohort__programme_id__in=coordinated)
+    ).values("user_id")
 
 
 def mentorships_for_student(*, student: User) -> QuerySet[Mentorship]:
@@ -177,7 +193,6 @@ class MentorResult:
 
 
 def programmes_for_coordinator(*, user: User) -> QuerySet[Programme]:
-    from apps.matching.models import Programme
 
     return (
         Programme.objects.filter(coordinator=user)

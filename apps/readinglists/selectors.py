@@ -20,8 +20,13 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
 
-from apps.matching.models import CohortMembership, Mentorship, Programme
-from apps.matching.selectors import active_mentorship, mentee_ids_sharing, mentor_can_view
+from apps.matching.selectors import (
+    active_mentor_ids,
+    active_mentorship,
+    mentee_ids_sharing,
+    mentor_can_view,
+    programme_peer_ids,
+)
 from apps.readinglists.models import (
     Assignment,
     Item,
@@ -39,29 +44,12 @@ if TYPE_CHECKING:
 DONE_STATUSES = (ReadingStatus.READ, ReadingStatus.SUMMARISED)
 
 
-def _my_mentor_ids(user: User) -> QuerySet:
-    # The reverse of matching's mentee_ids_sharing: lists a mentor shares "with my
-    # mentees" need no share flag from the mentee, only an active mentorship.
-    return Mentorship.objects.filter(student=user, status=Mentorship.Status.ACTIVE).values(
-        "mentor_id"
-    )
-
-
-def _programme_peer_ids(user: User) -> QuerySet:
-    """Ids of people in any programme ``user`` belongs to (any cohort) or coordinates."""
-    programme_ids = CohortMembership.objects.filter(user=user).values("cohort__programme_id")
-    coordinated = Programme.objects.filter(coordinator=user).values("pk")
-    return CohortMembership.objects.filter(
-        Q(cohort__programme_id__in=programme_ids) | Q(cohort__programme_id__in=coordinated)
-    ).values("user_id")
-
-
 def _shared_with_q(user: User) -> Q:
     """Lists others opened to ``user``: "my mentees" lists of their active mentors and
     "my programme" lists of people in one of their programmes."""
-    return Q(visibility=ReadingList.Visibility.MENTEES, owner_id__in=_my_mentor_ids(user)) | Q(
-        visibility=ReadingList.Visibility.PROGRAMME, owner_id__in=_programme_peer_ids(user)
-    )
+    return Q(
+        visibility=ReadingList.Visibility.MENTEES, owner_id__in=active_mentor_ids(student=user)
+    ) | Q(visibility=ReadingList.Visibility.PROGRAMME, owner_id__in=programme_peer_ids(user=user))
 
 
 def can_read_list(*, user: User, reading_list: ReadingList) -> bool:
@@ -73,7 +61,7 @@ def can_read_list(*, user: User, reading_list: ReadingList) -> bool:
     if reading_list.visibility == ReadingList.Visibility.MENTEES:
         return active_mentorship(mentor=reading_list.owner, student=user) is not None
     if reading_list.visibility == ReadingList.Visibility.PROGRAMME:
-        return _programme_peer_ids(user).filter(user_id=reading_list.owner_id).exists()
+        return programme_peer_ids(user=user).filter(user_id=reading_list.owner_id).exists()
     return False
 
 
