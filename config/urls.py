@@ -3,10 +3,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from apps.core import views as core_views
+from apps.dashboards import views as dashboard_views
 
 urlpatterns = [
     path("", core_views.landing, name="landing"),
-    path("home/", core_views.home, name="home"),
+    path("home/", dashboard_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("apps.accounts.urls")),

@@ -1,1 +1,247 @@
+"""Nudges: in-app notifications and the email outbox that delivers them.
 
+A rule writes a ``Notification`` (the in-app item) keyed by (person, kind, object, period)
+so a rule re-run, or two sweeps at once, can never create it twice. Emails are rows in
+``OutboxMessage`` with the same kind of key: one row per immediate notification, one row
+per person and digest slot (a local date, or an ISO week) for digests.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Mode(models.TextChoices):
+    OFF = "off", "Off"
+    IMMEDIATE = "immediate", "Straight away"
+    DAILY = "daily", "Daily digest"
+    WEEKLY = "weekly", "Weekly digest"
+
+
+class Kind(models.TextChoices):
+    MILESTONE_DUE = "milestone_due", "Milestone due soon"
+    MILESTONE_OVERDUE = "milestone_overdue", "Milestone overdue"
+    DRAFT_STALLED = "draft_stalled", "Paper draft stalled before a deadline"
+    DEADLINE_COUNTDOWN = "deadline_countdown", "Venue deadline countdown"
+    FOLLOW_UP_DUE = "follow_up_due", "Outreach follow-up due"
+    CARDS_DUE = "cards_due", "Maths review cards due"
+    MENTORSHIP_REQUEST = "mentorship_request", "Mentorship request received"
+    MENTORSHIP_ACCEPTED = "mentorship_accepted", "Mentorship request accepted"
+    MENTORSHIP_DECLINED = "mentorship_declined", "Mentorship request declined"
+    MENTORSHIP_EXPIRING = "mentorship_expiring", "Mentorship request expiring"
+    MENTOR_WEEKLY = "mentor_weekly", "Weekly summary of my mentees"
+    STUDENT_WEEKLY = "student_weekly", "My weekly summary"
+
+
+# Outbox kinds that are not a notification kind: one email gathering many notifications.
+DIGEST_DAILY = "digest_daily"
+DIGEST_WEEKLY = "digest_weekly"
+UNSUBSCRIBE_ALL = "all"
+
+
+class Delivery(models.TextChoices):
+    """How a notification reaches email, decided when it is created."""
+
+    NONE = "none", "In the app only"
+    IMMEDIATE = "immediate", "Email straight away"
+    DAILY = "daily", "Daily digest"
+    WEEKLY = "weekly", "Weekly digest"
+
+
+class NudgeSettings(models.Model):
+    """A person's schedule for digests and their holiday pause. No row = the defaults."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 1, "Monday"
+        TUESDAY = 2, "Tuesday"
+        WEDNESDAY = 3, "Wednesday"
+        THURSDAY = 4, "Thursday"
+        FRIDAY = 5, "Friday"
+        SATURDAY = 6, "Saturday"
+        SUNDAY = 7, "Sunday"
+
+    DEFAULT_HOUR = 8
+    DEFAULT_WEEKDAY = 1
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudge_settings"
+    )
+    digest_hour = models.PositiveSmallIntegerField(
+        default=DEFAULT_HOUR,
+        choices=[(h, f"{h:02d}:00") for h in range(24)],
+        help_text="Digests arrive at this hour in your own time zone.",
+    )
+    weekly_day = models.PositiveSmallIntegerField(
+        default=DEFAULT_WEEKDAY, choices=Weekday.choices, help_text="Day of the weekly digest."
+    )
+    weekdays_only = models.BooleanField(
+        default=True, help_text="Skip the daily digest on Saturdays and Sundays."
+    )
+    paused_until = models.DateField(
+        null=True, blank=True, help_text="No emails up to and including this date (a holiday)."
+    )
+
+    class Meta:
+        verbose_name_plural = "nudge settings"
+
+    def __str__(self) -> str:
+        return f"Nudge settings of {self.user}"
+
+
+class KindPreference(models.Model):
+    """A person's choice for one kind; without a row the kind's default applies."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudge_preferences"
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    mode = models.CharField(max_length=16, choices=Mode.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="nudges_one_pref_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.kind} → {self.mode}"
+
+
+class Snooze(models.Model):
+    """Silences one item (e.g. one milestone) of one kind until a moment."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    object_id = models.BigIntegerField()
+    until = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "object_id"], name="nudges_one_snooze_per_item"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.kind} #{self.object_id} until {self.until:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """One nudge, as the notification centre lists it. Title, body and link are a
+    snapshot taken by the rule so the list and the emails need no per-row lookups."""
+
+    # The dedup constraint starts with the user: it serves the per-person lists too.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    object_id = models.BigIntegerField()
+    # What makes a repeat a new nudge: "" (once ever), a local date, an ISO week, "d7"...
+    period = models.CharField(max_length=32, blank=True)
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500)
+    delivery = models.CharField(max_length=16, choices=Delivery.choices)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Set when an outbox row (own email or digest slot) has taken this notification.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "object_id", "period"], name="nudges_notification_dedup"
+            )
+        ]
+        indexes = [
+            # Each sweep clears the open nudges of a kind that stopped being true.
+            models.Index(
+                fields=["kind"],
+                name="nudges_notif_open",
+                condition=Q(read_at__isnull=True, emailed_at__isnull=True),
+            ),
+            # The sweep's queueing step reads only notifications no email has taken yet.
+            models.Index(
+                fields=["delivery", "user"],
+                name="nudges_notif_unqueued",
+                condition=Q(queued_at__isnull=True) & ~Q(delivery="none"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OutboxMessage(models.Model):
+    """One email to send. Claiming pushes ``next_attempt_at`` one lease ahead, so a
+    worker that dies mid-batch leaves rows that simply fall due again."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped"
+
+    # Few indexes and no database-level foreign keys on purpose: a worst-case sweep
+    # writes one row per due nudge and every claim rewrites the rows it takes, so each
+    # index and each per-row constraint check shows. The dedup constraint (user first)
+    # serves lookups by person; Django's cascade still deletes a person's rows.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="nudge_outbox",
+        db_index=False,
+        db_constraint=False,
+    )
+    kind = models.CharField(max_length=32)
+    object_id = models.BigIntegerField()
+    period = models.CharField(max_length=32, blank=True)
+    # Notifications go only with their person, whose rows the cascade above removes.
+    notification = models.ForeignKey(
+        Notification,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    next_attempt_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "outbox message"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "object_id", "period"], name="nudges_outbox_dedup"
+            )
+        ]
+        indexes = [
+            # The claim query: "pending AND next_attempt_at <= now ORDER BY next_attempt_at".
+            # Sent rows (nearly all of them, in time) stay out of the index.
+            models.Index(
+                fields=["next_attempt_at"],
+                name="nudges_outbox_due",
+                condition=Q(status="pending"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.user_id} ({self.status})"
+
+    @property
+    def is_digest(self) -> bool:
+        return self.kind in (DIGEST_DAILY, DIGEST_WEEKLY)

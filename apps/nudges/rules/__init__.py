@@ -1,0 +1,284 @@
+"""Nudge rules: one module per kind family, one set-based SQL statement per kind.
+
+A rule supplies a ``SELECT`` of candidate nudges with the columns
+``user_id, object_id, period, title, body, url``; the framework wraps it in one
+``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` that applies the person's preferences
+(kind off → nothing, holiday pause → in the app only) and per-item snoozes. No Python
+loop over people: the statement's cost grows with the rows due, not with the query count.
+
+Inside a rule's SQL these are available:
+- ``%(now)s`` (timestamptz) and any named parameter the rule's ``params`` returns;
+- the CTE ``tz_now(tz, local_date, local_hour, isodow, iso_week)`` holding, for every
+  IANA zone, the local calendar at ``now`` computed with :mod:`zoneinfo` in Python.
+  Join it with ``accounts_user.timezone`` to key a nudge by the person's local day.
+"""
+
+from __future__ import annotations
+
+import functools
+import zlib
+import zoneinfo
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import connection
+from django.urls import NoReverseMatch, reverse
+
+from apps.nudges.models import Kind, Mode
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    default_mode: str
+    # Built when run, so table names and URLs resolve against the installed apps.
+    sql: Callable[[], str]
+    requires: tuple[str, ...] = ()
+    params: Callable[[datetime], dict[str, Any]] = field(default=lambda now: {})
+    # Optional: a condition on notification ``n`` meaning "no longer true" (a reply was
+    # logged, the milestone was done); such unread, unsent notifications are cleared.
+    stale_sql: Callable[[], str] | None = None
+    # How often the insert runs: every sweep (60) or, for rules whose period is a day or
+    # a week and whose query reads many rows, less often.
+    every_seconds: int = 60
+
+    @property
+    def available(self) -> bool:
+        """The models this rule reads exist (another app may not have shipped them yet)."""
+        for label in self.requires:
+            try:
+                apps.get_model(label)
+            except LookupError:
+                return False
+        return True
+
+
+_REGISTRY: dict[str, Rule] = {}
+
+
+def register(rule: Rule) -> Rule:
+    _REGISTRY[rule.kind] = rule
+    return rule
+
+
+def all_rules() -> list[Rule]:
+    _discover()
+    return [_REGISTRY[k] for k in Kind.values if k in _REGISTRY and _REGISTRY[k].available]
+
+
+def get_rule(kind: str) -> Rule | None:
+    _discover()
+    return _REGISTRY.get(kind)
+
+
+def default_mode(kind: str) -> str:
+    rule = get_rule(kind)
+    return rule.default_mode if rule else DEFAULT_MODES.get(kind, Mode.DAILY)
+
+
+# Defaults for every kind, including those whose rule module is not active yet.
+DEFAULT_MODES: dict[str, str] = {
+    Kind.MILESTONE_DUE: Mode.DAILY,
+    Kind.MILESTONE_OVERDUE: Mode.DAILY,
+    Kind.DRAFT_STALLED: Mode.DAILY,
+    Kind.DEADLINE_COUNTDOWN: Mode.IMMEDIATE,
+    Kind.FOLLOW_UP_DUE: Mode.DAILY,
+    Kind.CARDS_DUE: Mode.DAILY,
+    Kind.MENTORSHIP_REQUEST: Mode.IMMEDIATE,
+    Kind.MENTORSHIP_ACCEPTED: Mode.IMMEDIATE,
+    Kind.MENTORSHIP_DECLINED: Mode.IMMEDIATE,
+    Kind.MENTORSHIP_EXPIRING: Mode.IMMEDIATE,
+    Kind.MENTOR_WEEKLY: Mode.WEEKLY,
+    Kind.STUDENT_WEEKLY: Mode.WEEKLY,
+}
+
+
+@functools.cache
+def _discover() -> None:
+    # Importing a module registers its rules.
+    from apps.nudges.rules import mentorship  # noqa: F401
+
+    for module in ("milestones", "research", "readinglists", "weekly"):
+        try:
+            __import__(f"apps.nudges.rules.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"apps.nudges.rules.{module}":
+                raise
+
+
+# --- SQL helpers --------------------------------------------------------------------
+
+# Rules whose nudges are per day or per week and read many rows run once an hour.
+HOURLY = 3600
+
+URL_SENTINEL = "987654321"
+
+
+def url_sql(names: Iterable[str], id_expr: str, *, fallback: str = "nudges:inbox") -> str:
+    """A SQL expression for the deep link to an object: the first URL name that
+    exists (taking one id argument), with the id spliced in; else ``fallback``."""
+    for name in names:
+        try:
+            template = reverse(name, args=[int(URL_SENTINEL)])
+        except NoReverseMatch:
+            continue
+        return f"replace({_quote(template)}, '{URL_SENTINEL}', ({id_expr})::text)"
+    try:
+        return _quote(reverse(fallback))
+    except NoReverseMatch:
+        return _quote(reverse("nudges:inbox"))
+
+
+def list_url(names: Iterable[str]) -> str:
+    for name in names:
+        try:
+            return _quote(reverse(name))
+        except NoReverseMatch:
+            continue
+    return _quote(reverse("nudges:inbox"))
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def table(label: str) -> str:
+    return apps.get_model(label)._meta.db_table
+
+
+def column(label: str, field_name: str) -> str:
+    return apps.get_model(label)._meta.get_field(field_name).column
+
+
+def local_calendar(now: datetime, zones: Iterable[str] | None = None) -> dict[str, list]:
+    """Each zone's local date, hour, ISO weekday and ISO week at ``now``, by zoneinfo,
+    as arrays for ``unnest``; DST is the zone database's business, not ours."""
+    tzs, dates, hours, dows, weeks = [], [], [], [], []
+    for name in sorted(zones if zones is not None else _zones()):
+        local = now.astimezone(zoneinfo.ZoneInfo(name))
+        iso = local.isocalendar()
+        tzs.append(name)
+        dates.append(local.date())
+        hours.append(local.hour)
+        dows.append(iso.weekday)
+        weeks.append(f"{iso.year}-W{iso.week:02d}")
+    return {
+        "tz_names": tzs,
+        "tz_dates": dates,
+        "tz_hours": hours,
+        "tz_dows": dows,
+        "tz_weeks": weeks,
+    }
+
+
+@functools.cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones() | {"UTC"})
+
+
+TZ_NOW_CTE = """tz_now(tz, local_date, local_hour, isodow, iso_week) AS (
+    SELECT * FROM unnest(%(tz_names)s::text[], %(tz_dates)s::date[], %(tz_hours)s::int[],
+                         %(tz_dows)s::int[], %(tz_weeks)s::text[])
+)"""
+
+
+# One statement per kind: decide each candidate's delivery from the person's choices,
+# write the notifications, and write the outbox rows of the immediate ones from what
+# the insert returned (so no second pass over the notifications is needed).
+INSERT_SQL = """
+WITH {tz_now},
+candidates AS (
+{candidates}
+),
+decided AS (
+    SELECT c.user_id, c.object_id, c.period, left(c.title, 300) AS title, c.body, c.url,
+           CASE WHEN s.paused_until IS NOT NULL
+                     AND s.paused_until
+                         >= COALESCE(t.local_date, (%(now)s AT TIME ZONE 'UTC')::date)
+                THEN 'none'
+                ELSE COALESCE(p.mode, %(default_mode)s) END AS delivery
+    FROM candidates c
+    JOIN accounts_user u ON u.id = c.user_id AND u.is_active
+    LEFT JOIN tz_now t ON t.tz = u.timezone
+    LEFT JOIN nudges_nudgesettings s ON s.user_id = c.user_id
+    LEFT JOIN nudges_kindpreference p ON p.user_id = c.user_id AND p.kind = %(kind)s
+    WHERE COALESCE(p.mode, %(default_mode)s) <> 'off'
+      AND NOT EXISTS (
+          SELECT 1 FROM nudges_snooze z
+          WHERE z.user_id = c.user_id AND z.kind = %(kind)s AND z.object_id = c.object_id
+            AND z.until > %(now)s)
+),
+inserted AS (
+    INSERT INTO nudges_notification
+        (user_id, kind, object_id, period, title, body, url, delivery, created_at, queued_at)
+    SELECT d.user_id, %(kind)s, d.object_id, d.period, d.title, d.body, d.url, d.delivery,
+           %(now)s, CASE WHEN d.delivery = 'immediate' THEN %(now)s::timestamptz END
+    FROM decided d
+    ON CONFLICT (user_id, kind, object_id, period) DO NOTHING
+    RETURNING id, user_id, object_id, period, delivery
+),
+queued AS (
+    INSERT INTO nudges_outboxmessage
+        (user_id, kind, object_id, period, notification_id, status, next_attempt_at,
+         attempts, last_error, subject, created_at)
+    SELECT i.user_id, %(kind)s, i.object_id, i.period, i.id, 'pending', %(now)s, 0, '', '',
+           %(now)s
+    FROM inserted i WHERE i.delivery = 'immediate'
+    ON CONFLICT (user_id, kind, object_id, period) DO NOTHING
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM queued)
+"""
+
+
+def rule_run(*, rule: Rule, now: datetime, calendar: dict[str, list]) -> tuple[int, int]:
+    """Write the rule's due nudges; returns (new notifications, new outbox rows)."""
+    sql = INSERT_SQL.format(tz_now=TZ_NOW_CTE, candidates=rule.sql())
+    params = {
+        "now": now,
+        "kind": rule.kind,
+        "default_mode": rule.default_mode,
+        **calendar,
+        **rule.params(now),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        created, queued = cursor.fetchone()
+        return created, queued
+
+
+def rule_is_due(*, rule: Rule, now: datetime) -> tuple[bool, str]:
+    """Heavy rules run once per ``every_seconds``, each at its own offset in the period
+    so that no sweep runs them all; returns (due, the cache key marking this period)."""
+    if rule.every_seconds <= 60:
+        return True, ""
+    offset = (zlib.crc32(rule.kind.encode()) % rule.every_seconds) if rule.every_seconds else 0
+    bucket = (int(now.timestamp()) + offset) // rule.every_seconds
+    key = f"nudges:rule:{rule.kind}:{bucket}"
+    try:
+        return cache.get(key) is None, key
+    except Exception:
+        # Without the cache (Redis down) the rule simply runs: it is idempotent.
+        return True, key
+
+
+CLEAR_SQL = """
+UPDATE nudges_notification n SET read_at = %(now)s, queued_at = COALESCE(n.queued_at, %(now)s)
+WHERE n.kind = %(kind)s AND n.read_at IS NULL AND n.emailed_at IS NULL AND ({stale})
+"""
+
+
+def rule_clear(*, rule: Rule, now: datetime) -> int:
+    """Clear this kind's unsent nudges that stopped being true; returns how many."""
+    if rule.stale_sql is None:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            CLEAR_SQL.format(stale=rule.stale_sql()),
+            {"now": now, "kind": rule.kind, **rule.params(now)},
+        )
+        return cursor.rowcount

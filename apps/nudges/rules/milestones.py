@@ -1,0 +1,105 @@
+"""Milestones due soon and overdue, for the plan's owner, by the owner's local date."""
+
+# SQL here is assembled from code constants, model metadata and reverse()d URLs only;
+# every value that varies travels as a query parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from apps.nudges.models import Kind, Mode
+from apps.nudges.rules import HOURLY, Rule, register, table, url_sql
+
+DUE_SOON_DAYS = 3
+# A milestone overdue by more than this is a plan to revise, not a weekly reminder.
+OVERDUE_NAG_DAYS = 180
+OPEN = "('planned', 'in_progress', 'blocked')"
+
+
+def _params(now: datetime) -> dict:
+    # Bounds valid for every zone (UTC-12..+14), so the (target_date, status) index
+    # narrows the scan before the per-person local date is applied.
+    utc_today = now.date()
+    return {
+        "date_lo": utc_today - timedelta(days=1),
+        "date_hi": utc_today + timedelta(days=DUE_SOON_DAYS + 1),
+        "due_soon_days": DUE_SOON_DAYS,
+        "overdue_since": utc_today - timedelta(days=OVERDUE_NAG_DAYS),
+    }
+
+
+def _url() -> str:
+    return url_sql(("milestones:milestone_detail",), "m.id", fallback="milestones:plan_list")
+
+
+def _due_sql() -> str:
+    return f"""
+    SELECT p.owner_id AS user_id, m.id AS object_id, m.target_date::text AS period,
+           'Finish “' || m.title || '” — due '
+             || CASE m.target_date - t.local_date WHEN 0 THEN 'today' WHEN 1 THEN 'tomorrow'
+                ELSE 'in ' || (m.target_date - t.local_date) || ' days' END AS title,
+           'Target date ' || to_char(m.target_date, 'FMDD Mon YYYY')
+             || '. Done means: ' || m.success_criterion AS body,
+           {_url()} AS url
+    FROM {table("milestones.Milestone")} m
+    JOIN {table("milestones.Plan")} p ON p.id = m.plan_id
+    JOIN accounts_user u ON u.id = p.owner_id
+    JOIN tz_now t ON t.tz = u.timezone
+    WHERE m.status IN {OPEN}
+      AND m.target_date BETWEEN %(date_lo)s AND %(date_hi)s
+      AND m.target_date - t.local_date BETWEEN 0 AND %(due_soon_days)s
+    """
+
+
+def _overdue_sql() -> str:
+    # Repeats once a week while overdue, never daily: a nag is not a coach.
+    return f"""
+    SELECT p.owner_id AS user_id, m.id AS object_id, t.iso_week AS period,
+           'Update “' || m.title || '” — '
+             || (t.local_date - m.target_date) || ' day'
+             || CASE WHEN t.local_date - m.target_date = 1 THEN '' ELSE 's' END
+             || ' overdue' AS title,
+           'It was due on ' || to_char(m.target_date, 'FMDD Mon YYYY')
+             || '. Mark it done, or move the date so your plan stays honest.' AS body,
+           {_url()} AS url
+    FROM {table("milestones.Milestone")} m
+    JOIN {table("milestones.Plan")} p ON p.id = m.plan_id
+    JOIN accounts_user u ON u.id = p.owner_id
+    JOIN tz_now t ON t.tz = u.timezone
+    WHERE m.status IN {OPEN}
+      AND m.target_date >= %(overdue_since)s AND m.target_date < %(date_hi)s
+      AND m.target_date < t.local_date
+    """
+
+
+def _stale_sql() -> str:
+    return f"""NOT EXISTS (
+        SELECT 1 FROM {table("milestones.Milestone")} m
+        WHERE m.id = n.object_id AND m.status IN {OPEN})"""
+
+
+REQUIRES = ("milestones.Milestone", "milestones.Plan")
+
+register(
+    Rule(
+        kind=Kind.MILESTONE_DUE,
+        default_mode=Mode.DAILY,
+        sql=_due_sql,
+        requires=REQUIRES,
+        params=_params,
+        every_seconds=HOURLY,
+        stale_sql=_stale_sql,
+    )
+)
+register(
+    Rule(
+        kind=Kind.MILESTONE_OVERDUE,
+        default_mode=Mode.DAILY,
+        sql=_overdue_sql,
+        requires=REQUIRES,
+        params=_params,
+        every_seconds=HOURLY,
+        stale_sql=_stale_sql,
+    )
+)

@@ -1,0 +1,162 @@
+"""Paper drafts stalled before a deadline, venue deadline countdowns, and outreach
+follow-ups (cleared as soon as a reply is logged)."""
+
+# SQL here is assembled from code constants, model metadata and reverse()d URLs only;
+# every value that varies travels as a query parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from apps.nudges.models import Kind, Mode
+from apps.nudges.rules import HOURLY, Rule, register, table, url_sql
+
+STALLED_DAYS = 14
+STALLED_HORIZON_DAYS = 30
+COUNTDOWN_DAYS = (14, 7, 2)
+PRE_SUBMISSION = "('idea', 'outline', 'drafting', 'internal_review')"
+SUBMISSION_KINDS = "('abstract', 'paper', 'supplementary')"
+CONTACT_CLOSED = "('replied', 'meeting_scheduled', 'no_reply_closed', 'closed')"
+
+
+def _params(now: datetime) -> dict:
+    return {
+        "stalled_before": now - timedelta(days=STALLED_DAYS),
+        "horizon": now + timedelta(days=STALLED_HORIZON_DAYS),
+        "countdown_hi": now + timedelta(days=max(COUNTDOWN_DAYS) + 2),
+        "countdown_days": list(COUNTDOWN_DAYS),
+        "date_hi": now.date() + timedelta(days=1),
+    }
+
+
+def _draft_url() -> str:
+    return url_sql(("research:draft_detail",), "d.id", fallback="research:draft_board")
+
+
+# The venue's own calendar: its published local date/time and due_at (UTC) give the
+# venue's offset, so "days left" counts the venue's midnights, not ours.
+_VENUE_TODAY = (
+    "((%(now)s AT TIME ZONE 'UTC') + ((vd.local_date + vd.local_time)"
+    " - (vd.due_at AT TIME ZONE 'UTC')))::date"
+)
+
+
+def _stalled_sql() -> str:
+    return f"""
+    SELECT DISTINCT ON (d.id)
+           d.owner_id AS user_id, d.id AS object_id, t.iso_week AS period,
+           'Move “' || d.title || '” forward — '
+             || v.title || ' ' || vd.kind || ' deadline in '
+             || (vd.local_date - {_VENUE_TODAY}) || ' days' AS title,
+           'No stage change for ' || (%(now)s::date - d.stage_changed_at::date)
+             || ' days. Due ' || to_char(vd.local_date, 'FMDD Mon YYYY') || ' '
+             || to_char(vd.local_time, 'HH24:MI') || ' ' || vd.timezone_name
+             || CASE WHEN d.next_action <> '' THEN '. Next step: ' || d.next_action ELSE '' END
+             AS body,
+           {_draft_url()} AS url
+    FROM {table("research.Draft")} d
+    JOIN {table("research.Venue")} v ON v.id = d.target_venue_id
+    JOIN {table("research.VenueDeadline")} vd ON vd.venue_id = v.id
+    JOIN accounts_user u ON u.id = d.owner_id
+    JOIN tz_now t ON t.tz = u.timezone
+    WHERE d.stage IN {PRE_SUBMISSION}
+      AND d.stage_changed_at < %(stalled_before)s
+      AND vd.kind IN {SUBMISSION_KINDS}
+      AND vd.due_at > %(now)s AND vd.due_at <= %(horizon)s
+    ORDER BY d.id, vd.due_at
+    """
+
+
+def _countdown_sql() -> str:
+    return f"""
+    SELECT d.owner_id AS user_id, d.id AS object_id,
+           vd.id || ':d' || (vd.local_date - {_VENUE_TODAY}) AS period,
+           v.title || ' ' || vd.kind || ' deadline in '
+             || (vd.local_date - {_VENUE_TODAY}) || ' days: plan the work on “'
+             || d.title || '”' AS title,
+           'Due ' || to_char(vd.local_date, 'FMDD Mon YYYY') || ' '
+             || to_char(vd.local_time, 'HH24:MI') || ' ' || vd.timezone_name
+             || ' (the venue''s time). Stage now: ' || replace(d.stage, '_', ' ') || '.' AS body,
+           {_draft_url()} AS url
+    FROM {table("research.Draft")} d
+    JOIN {table("research.Venue")} v ON v.id = d.target_venue_id
+    JOIN {table("research.VenueDeadline")} vd ON vd.venue_id = v.id
+    WHERE d.stage IN {PRE_SUBMISSION}
+      AND vd.kind IN {SUBMISSION_KINDS}
+      AND vd.due_at > %(now)s AND vd.due_at <= %(countdown_hi)s
+      AND (vd.local_date - {_VENUE_TODAY}) = ANY(%(countdown_days)s)
+    """
+
+
+def _contact_url() -> str:
+    return url_sql(("research:contact_detail",), "c.id", fallback="research:contact_list")
+
+
+def _follow_up_sql() -> str:
+    return f"""
+    SELECT c.owner_id AS user_id, c.id AS object_id, c.follow_up_on::text AS period,
+           'Follow up with ' || c.name
+             || CASE WHEN c.affiliation <> '' THEN ' (' || c.affiliation || ')' ELSE '' END
+             AS title,
+           'No reply since ' || COALESCE(to_char(c.last_emailed_on, 'FMDD Mon YYYY'), 'your email')
+             || '. A short, polite follow-up often gets the answer.' AS body,
+           {_contact_url()} AS url
+    FROM {table("research.Contact")} c
+    JOIN accounts_user u ON u.id = c.owner_id
+    JOIN tz_now t ON t.tz = u.timezone
+    WHERE c.follow_up_on IS NOT NULL
+      AND c.follow_up_on < %(date_hi)s
+      AND c.follow_up_on <= t.local_date
+      AND c.status NOT IN {CONTACT_CLOSED}
+    """
+
+
+def _follow_up_stale() -> str:
+    # A logged reply clears follow_up_on (or closes the contact): the nudge goes too.
+    return f"""NOT EXISTS (
+        SELECT 1 FROM {table("research.Contact")} c
+        WHERE c.id = n.object_id AND c.follow_up_on::text = n.period
+          AND c.status NOT IN {CONTACT_CLOSED})"""
+
+
+def _draft_stale() -> str:
+    return f"""NOT EXISTS (
+        SELECT 1 FROM {table("research.Draft")} d
+        WHERE d.id = n.object_id AND d.stage IN {PRE_SUBMISSION})"""
+
+
+DRAFTS = ("research.Draft", "research.Venue", "research.VenueDeadline")
+
+register(
+    Rule(
+        kind=Kind.DRAFT_STALLED,
+        default_mode=Mode.DAILY,
+        sql=_stalled_sql,
+        requires=DRAFTS,
+        params=_params,
+        every_seconds=HOURLY,
+        stale_sql=_draft_stale,
+    )
+)
+register(
+    Rule(
+        kind=Kind.DEADLINE_COUNTDOWN,
+        default_mode=Mode.IMMEDIATE,
+        sql=_countdown_sql,
+        requires=DRAFTS,
+        params=_params,
+        stale_sql=_draft_stale,
+    )
+)
+register(
+    Rule(
+        kind=Kind.FOLLOW_UP_DUE,
+        default_mode=Mode.DAILY,
+        sql=_follow_up_sql,
+        requires=("research.Contact",),
+        params=_params,
+        every_seconds=HOURLY,
+        stale_sql=_follow_up_stale,
+    )
+)

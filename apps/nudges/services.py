@@ -1,0 +1,502 @@
+"""Writes: the sweep that turns due things into notifications and outbox rows, the
+claim-send-mark loop that delivers them, and a person's own choices."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import get_connection
+from django.db import connection, transaction
+from django.utils import timezone
+
+from apps.nudges import conf
+from apps.nudges.emails import build_email
+from apps.nudges.models import (
+    DIGEST_DAILY,
+    DIGEST_WEEKLY,
+    UNSUBSCRIBE_ALL,
+    Kind,
+    KindPreference,
+    Mode,
+    Notification,
+    NudgeSettings,
+    OutboxMessage,
+    Snooze,
+)
+from apps.nudges.rules import (
+    TZ_NOW_CTE,
+    all_rules,
+    local_calendar,
+    rule_clear,
+    rule_is_due,
+    rule_run,
+)
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+# Any sweep holds this transaction-level advisory lock: a second scheduler's sweep
+# waits rather than racing the first on the same unique keys (which could deadlock).
+SWEEP_LOCK_KEY = 0x6E75_6467  # "nudg"
+
+
+@dataclass
+class SweepResult:
+    created: dict[str, int] = field(default_factory=dict)
+    cleared: int = 0
+    queued_immediate: int = 0
+    queued_digests: int = 0
+    due: int = 0
+
+    @property
+    def total_created(self) -> int:
+        return sum(self.created.values())
+
+
+QUEUE_IMMEDIATE_SQL = """
+WITH q AS (
+    UPDATE nudges_notification n SET queued_at = %(now)s
+    WHERE n.queued_at IS NULL AND n.delivery = 'immediate'
+    RETURNING n.id, n.user_id, n.kind, n.object_id, n.period
+)
+INSERT INTO nudges_outboxmessage
+    (user_id, kind, object_id, period, notification_id, status, next_attempt_at,
+     attempts, last_error, subject, created_at)
+SELECT q.user_id, q.kind, q.object_id, q.period, q.id, 'pending', %(now)s, 0, '', '', %(now)s
+FROM q
+ON CONFLICT (user_id, kind, object_id, period) DO NOTHING
+"""
+
+# One outbox row per person and digest slot. The slot is the person's local date (or
+# ISO week) from zoneinfo, so a DST change can neither skip a day (the hour test is
+# ">=") nor send two (the date is part of the unique key).
+QUEUE_DIGESTS_SQL = f"""
+WITH {TZ_NOW_CTE},
+waiting AS (
+    SELECT DISTINCT n.user_id, n.delivery FROM nudges_notification n
+    WHERE n.queued_at IS NULL AND n.delivery IN ('daily', 'weekly')
+)
+INSERT INTO nudges_outboxmessage
+    (user_id, kind, object_id, period, status, next_attempt_at, attempts, last_error,
+     subject, created_at)
+SELECT w.user_id,
+       CASE w.delivery WHEN 'daily' THEN '{DIGEST_DAILY}' ELSE '{DIGEST_WEEKLY}' END,
+       0,
+       CASE w.delivery WHEN 'daily' THEN t.local_date::text ELSE t.iso_week END,
+       'pending', %(now)s, 0, '', '', %(now)s
+FROM waiting w
+JOIN accounts_user u ON u.id = w.user_id AND u.is_active
+JOIN tz_now t ON t.tz = u.timezone
+LEFT JOIN nudges_nudgesettings s ON s.user_id = w.user_id
+WHERE t.local_hour >= COALESCE(s.digest_hour, {NudgeSettings.DEFAULT_HOUR})
+  AND (s.paused_until IS NULL OR s.paused_until < t.local_date)
+  AND CASE w.delivery
+        WHEN 'daily' THEN NOT (COALESCE(s.weekdays_only, TRUE) AND t.isodow >= 6)
+        ELSE t.isodow = COALESCE(s.weekly_day, {NudgeSettings.DEFAULT_WEEKDAY}) END
+ON CONFLICT (user_id, kind, object_id, period) DO NOTHING
+"""  # noqa: S608 (built from code constants only)
+
+
+def nudges_sweep(*, now: datetime | None = None, force: bool = False) -> SweepResult:
+    """Write every due nudge and its outbox row in one transaction; sending is
+    enqueued when it commits. Re-running it (or running two at once) adds nothing.
+    ``force`` runs every rule, including the hourly ones whose hour has been done."""
+    _require_postgresql()
+    now = now or timezone.now()
+    calendar = local_calendar(now)
+    result = SweepResult()
+    done_keys: list[str] = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK_KEY])
+        for rule in all_rules():
+            result.cleared += rule_clear(rule=rule, now=now)
+            due, key = rule_is_due(rule=rule, now=now)
+            if not (due or force):
+                continue
+            created, queued = rule_run(rule=rule, now=now, calendar=calendar)
+            result.created[rule.kind] = created
+            result.queued_immediate += queued
+            if key:
+                done_keys.append(key)
+        # Notifications written elsewhere (not by a rule) still get their outbox rows.
+        cursor.execute(QUEUE_IMMEDIATE_SQL, {"now": now})
+        result.queued_immediate += cursor.rowcount
+        cursor.execute(QUEUE_DIGESTS_SQL, {"now": now, **calendar})
+        result.queued_digests = cursor.rowcount
+        result.due = outbox_due_count(now=now)
+        # Marked done only once committed: a rolled-back sweep leaves the rule due.
+        transaction.on_commit(lambda: _mark_rules_done(done_keys), robust=True)
+        transaction.on_commit(lambda: outbox_enqueue_sends(due=result.due), robust=True)
+    return result
+
+
+def _require_postgresql() -> None:
+    if connection.vendor != "postgresql":
+        raise ImproperlyConfigured(
+            "Nudges need PostgreSQL (set DATABASE_URL): the sweep and the claim use "
+            "INSERT ... ON CONFLICT with CTEs and SELECT ... FOR UPDATE SKIP LOCKED."
+        )
+
+
+def _mark_rules_done(keys: list[str]) -> None:
+    if keys:
+        cache.set_many(dict.fromkeys(keys, 1), timeout=2 * 3600)
+
+
+def outbox_due_count(*, now: datetime, cap: int | None = None) -> int:
+    cap = cap or conf.BATCH_SIZE * conf.MAX_PARALLEL_SENDS
+    # Counting at most `cap` rows keeps this cheap when a backlog is huge.
+    return OutboxMessage.objects.filter(
+        status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now
+    )[:cap].count()
+
+
+def outbox_enqueue_sends(*, due: int) -> int:
+    """Fan out sending tasks. A broker outage is logged, not raised: the rows stay in
+    the outbox and the next sweep enqueues them again."""
+    from apps.nudges.tasks import send_due_nudges
+
+    tasks = min(conf.MAX_PARALLEL_SENDS, -(-due // conf.BATCH_SIZE))
+    sent = 0
+    for _ in range(tasks):
+        try:
+            send_due_nudges.delay()
+            sent += 1
+        except Exception:
+            logger.warning("Could not enqueue nudge sending; the next sweep will.", exc_info=True)
+            break
+    return sent
+
+
+# --- Delivery -----------------------------------------------------------------------
+
+
+CLAIM_SQL = """
+UPDATE nudges_outboxmessage
+SET claimed_at = %(now)s, next_attempt_at = %(lease_until)s, attempts = attempts + 1
+WHERE id IN (
+    SELECT id FROM nudges_outboxmessage
+    WHERE status = 'pending' AND next_attempt_at <= %(now)s
+    ORDER BY next_attempt_at
+    LIMIT %(limit)s
+    FOR UPDATE SKIP LOCKED
+)
+RETURNING id
+"""
+
+
+def outbox_claim(*, limit: int, now: datetime | None = None) -> list[int]:
+    """Claim up to ``limit`` due rows for this worker, in one statement. ``SKIP LOCKED``
+    lets parallel workers take disjoint batches; pushing ``next_attempt_at`` a lease
+    ahead both hides the rows from other claims and brings them back if this worker
+    dies. The inner query reads the partial index ``nudges_outbox_due``."""
+    _require_postgresql()
+    now = now or timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            CLAIM_SQL,
+            {
+                "now": now,
+                "lease_until": now + timedelta(seconds=conf.CLAIM_LEASE_SECONDS),
+                "limit": limit,
+            },
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Errors worth another try later: 4xx SMTP replies, dropped or refused
+    connections, timeouts. A 5xx reply or a bug is permanent."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _msg in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    if isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    if isinstance(exc, smtplib.SMTPException):
+        return False
+    return isinstance(exc, ConnectionError | TimeoutError | OSError)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return timedelta(
+        seconds=min(conf.RETRY_MAX_SECONDS, conf.RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1))
+    )
+
+
+@dataclass
+class SendResult:
+    claimed: int = 0
+    sent: int = 0
+    skipped: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+def outbox_send_batch(*, limit: int | None = None, reuse_connection: bool = True) -> SendResult:
+    """Claim one batch and send it over one SMTP connection, marking each row sent as
+    soon as the server accepts it (a crash can then repeat at most that one message)."""
+    ids = outbox_claim(limit=limit or conf.BATCH_SIZE)
+    result = SendResult(claimed=len(ids))
+    if not ids:
+        return result
+    messages = list(
+        OutboxMessage.objects.filter(id__in=ids)
+        .select_related("user", "notification")
+        .order_by("id")
+    )
+    missing = set(ids) - {m.pk for m in messages}
+    if missing:
+        # Rows whose person was deleted outside Django's cascade (no FK in the database).
+        OutboxMessage.objects.filter(pk__in=missing).update(
+            status=OutboxMessage.Status.FAILED, last_error="The person no longer exists."
+        )
+        result.failed += len(missing)
+    prefs = _preferences_for([m.user_id for m in messages])
+    mail_connection = get_connection() if reuse_connection else None
+    with connection.cursor() as cursor:
+        # Each "sent" mark commits on its own; waiting for its WAL flush would cost more
+        # than the SMTP exchange. Without the wait, a mark is still visible at once and
+        # survives a worker crash; only a PostgreSQL crash could lose the last fraction
+        # of a second of marks, and those messages would be sent once more.
+        cursor.execute("SET synchronous_commit TO off")
+    try:
+        for message in messages:
+            _send_one(message, prefs, mail_connection, result)
+    finally:
+        if mail_connection is not None:
+            _close_quietly(mail_connection)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+    return result
+
+
+def outbox_send_due(
+    *, budget_seconds: float | None = None, reuse_connection: bool = True
+) -> SendResult:
+    """Drain due rows batch after batch until none are left or the budget is spent."""
+    deadline = time.monotonic() + (budget_seconds or conf.SEND_TASK_BUDGET_SECONDS)
+    total = SendResult()
+    while time.monotonic() < deadline:
+        batch = outbox_send_batch(reuse_connection=reuse_connection)
+        for name in ("claimed", "sent", "skipped", "retried", "failed"):
+            setattr(total, name, getattr(total, name) + getattr(batch, name))
+        if batch.claimed == 0:
+            break
+    return total
+
+
+def _send_one(message, prefs, mail_connection, result: SendResult) -> None:
+    now = timezone.now()
+    try:
+        built = build_email(message, prefs=prefs.get(message.user_id, {}), now=now)
+    except Exception as exc:
+        logger.exception("Could not build nudge email %s", message.pk)
+        _mark_failed(message, f"Could not build the email: {exc!r}")
+        result.failed += 1
+        return
+    if built.email is None:
+        _mark_skipped(message, built.skip_reason, built.consumed_ids)
+        result.skipped += 1
+        return
+    email = built.email
+    try:
+        if mail_connection is not None:
+            email.connection = mail_connection
+        email.send(fail_silently=False)
+    except Exception as exc:
+        if mail_connection is not None:
+            # A dropped connection stays "open" in Django's backend; start afresh.
+            _close_quietly(mail_connection)
+        if is_transient(exc) and message.attempts < conf.MAX_ATTEMPTS:
+            _mark_retry(message, exc)
+            result.retried += 1
+        else:
+            _mark_failed(message, f"{type(exc).__name__}: {exc}")
+            result.failed += 1
+        return
+    _mark_sent(message, str(email.subject), built.included_ids, built.consumed_ids)
+    result.sent += 1
+
+
+def _close_quietly(mail_connection) -> None:
+    try:
+        mail_connection.close()
+    except Exception:
+        logger.debug("Closing the SMTP connection failed", exc_info=True)
+    # Django's backend keeps a broken socket object around after some failures.
+    if getattr(mail_connection, "connection", None) is not None:
+        mail_connection.connection = None
+
+
+def _owned(message: OutboxMessage):
+    # Only the claim that sent the message may mark it: a row reclaimed after a lease
+    # expired belongs to the new claimant.
+    return OutboxMessage.objects.filter(
+        pk=message.pk, claimed_at=message.claimed_at, status=OutboxMessage.Status.PENDING
+    )
+
+
+# One statement, in autocommit: marking a message sent costs one round trip, which is
+# what lets a batch go out at SMTP speed while each row is marked the moment it is sent.
+MARK_SENT_SQL = """
+WITH marked AS (
+    UPDATE nudges_outboxmessage
+    SET status = 'sent', sent_at = %(now)s, subject = %(subject)s, last_error = ''
+    WHERE id = %(id)s AND claimed_at = %(claimed_at)s AND status = 'pending'
+    RETURNING id
+), consumed AS (
+    UPDATE nudges_notification SET queued_at = %(now)s
+    WHERE id = ANY(%(consumed)s) AND queued_at IS NULL AND EXISTS (SELECT 1 FROM marked)
+    RETURNING id
+)
+UPDATE nudges_notification SET emailed_at = %(now)s
+WHERE id = ANY(%(included)s) AND EXISTS (SELECT 1 FROM marked)
+"""
+
+
+def _mark_sent(
+    message: OutboxMessage, subject: str, included_ids: list[int], consumed_ids: list[int]
+) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            MARK_SENT_SQL,
+            {
+                "now": timezone.now(),
+                "subject": subject[:300],
+                "id": message.pk,
+                "claimed_at": message.claimed_at,
+                "consumed": consumed_ids,
+                "included": included_ids,
+            },
+        )
+
+
+def _mark_skipped(message: OutboxMessage, reason: str, consumed_ids: list[int]) -> None:
+    with transaction.atomic():
+        if _owned(message).update(status=OutboxMessage.Status.SKIPPED, last_error=reason):
+            _consume(consumed_ids, timezone.now())
+
+
+def _consume(notification_ids: list[int], now: datetime) -> None:
+    # A digest takes every waiting notification, shown or not (read, snoozed), so the
+    # same ones never make another digest slot fall due.
+    if notification_ids:
+        Notification.objects.filter(pk__in=notification_ids, queued_at__isnull=True).update(
+            queued_at=now
+        )
+
+
+def _mark_failed(message: OutboxMessage, reason: str) -> None:
+    _owned(message).update(status=OutboxMessage.Status.FAILED, last_error=reason[:2000])
+
+
+def _mark_retry(message: OutboxMessage, exc: BaseException) -> None:
+    _owned(message).update(
+        next_attempt_at=timezone.now() + retry_delay(message.attempts),
+        last_error=f"{type(exc).__name__}: {exc}"[:2000],
+    )
+
+
+def _preferences_for(user_ids: list[int]) -> dict[int, dict[str, object]]:
+    """Per person: their kind → mode choices, settings row (or None) and the items they
+    have snoozed now; three queries for the whole batch."""
+    now = timezone.now()
+    prefs: dict[int, dict[str, Any]] = {
+        uid: {"modes": {}, "settings": None, "snoozed": set()} for uid in user_ids
+    }
+    for pref in KindPreference.objects.filter(user_id__in=user_ids):
+        prefs[pref.user_id]["modes"][pref.kind] = pref.mode
+    for row in NudgeSettings.objects.filter(user_id__in=user_ids):
+        prefs[row.user_id]["settings"] = row
+    for user_id, kind, object_id in Snooze.objects.filter(
+        user_id__in=user_ids, until__gt=now
+    ).values_list("user_id", "kind", "object_id"):
+        prefs[user_id]["snoozed"].add((kind, object_id))
+    return prefs
+
+
+# --- A person's choices ---------------------------------------------------------------
+
+
+def preferences_update(
+    *,
+    user: User,
+    modes: dict[str, str],
+    digest_hour: int,
+    weekly_day: int,
+    weekdays_only: bool,
+    paused_until,
+) -> NudgeSettings:
+    with transaction.atomic():
+        settings_row, _ = NudgeSettings.objects.update_or_create(
+            user=user,
+            defaults={
+                "digest_hour": digest_hour,
+                "weekly_day": weekly_day,
+                "weekdays_only": weekdays_only,
+                "paused_until": paused_until,
+            },
+        )
+        KindPreference.objects.bulk_create(
+            [KindPreference(user=user, kind=kind, mode=mode) for kind, mode in modes.items()],
+            update_conflicts=True,
+            unique_fields=["user", "kind"],
+            update_fields=["mode"],
+        )
+    return settings_row
+
+
+def preferences_unsubscribe(*, user_id: int, kind: str) -> list[str]:
+    """Switch one kind (or every kind) off; returns the kinds switched off."""
+    kinds = list(Kind.values) if kind == UNSUBSCRIBE_ALL else [kind]
+    KindPreference.objects.bulk_create(
+        [KindPreference(user_id=user_id, kind=k, mode=Mode.OFF) for k in kinds],
+        update_conflicts=True,
+        unique_fields=["user", "kind"],
+        update_fields=["mode"],
+    )
+    return kinds
+
+
+SNOOZE_CHOICES = {1: "1 day", 3: "3 days", 7: "1 week"}
+
+
+def notification_snooze(*, notification: Notification, days: int) -> Snooze:
+    """Quiet this item for ``days``: it is marked read and its rule skips the object
+    (e.g. the milestone) until then."""
+    if days not in SNOOZE_CHOICES:
+        raise ValueError(f"Snooze for 1, 3 or 7 days, not {days}.")
+    until = timezone.now() + timedelta(days=days)
+    with transaction.atomic():
+        snooze, _ = Snooze.objects.update_or_create(
+            user_id=notification.user_id,
+            kind=notification.kind,
+            object_id=notification.object_id,
+            defaults={"until": until},
+        )
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+    return snooze
+
+
+def notification_mark_read(*, notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

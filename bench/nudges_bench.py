@@ -1,0 +1,352 @@
+"""Benchmark nudges: the sweep, the claim, and SMTP delivery.
+
+    uv run python -m bench.nudges_bench                     # 100,000 students (~1M rows)
+    uv run python -m bench.nudges_bench --students 10000    # a quicker, smaller run
+    uv run python -m bench.nudges_bench --keep              # keep the database afterwards
+
+Creates its own PostgreSQL database (``pacer_bench_nudges`` on the server of
+DATABASE_URL, default the local one), migrates it, and seeds it set-based with
+``INSERT ... SELECT generate_series`` (per student: a plan with 5 milestones, 3 review
+cards, 2 contacts, so 100,000 students make ~1,000,000 rows). It then reports:
+
+- a normal sweep (a few thousand nudges due, every rule run) and the per-minute sweeps
+  that follow (hourly rules staggered across the hour, nothing new);
+- the worst case: every milestone, card and follow-up due at once, all set to
+  "immediately", so every nudge is also written to the outbox; with the query count;
+- claiming a batch of 1,000 due outbox rows, and EXPLAIN of the claim query;
+- delivery to a local SMTP sink (aiosmtpd in a separate process), with one connection
+  per batch and with a new connection per message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH_DB = "pacer_bench_nudges"
+
+
+def _server_url() -> str:
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pacer")
+    return base.rsplit("/", 1)[0]
+
+
+def _admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{_server_url()}/postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def setup_django() -> None:
+    os.environ["DATABASE_URL"] = f"{_server_url()}/{BENCH_DB}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    import logging
+
+    from apps.nudges import services
+
+    logging.getLogger("celery").setLevel(logging.WARNING)
+    # The sweep enqueues sending on commit; the benchmark times the sweep alone (the
+    # enqueue is a few broker publishes) and measures sending separately below.
+    services.outbox_enqueue_sends = lambda *, due: 0
+
+
+def timed(fn, *args, **kwargs):
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return result, (time.perf_counter() - start) * 1000
+
+
+def execute(sql: str, params=None) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def seed(students: int, today) -> None:
+    """Set-based seeding; rows spread so that a normal day has a few thousand due."""
+    execute(
+        """
+        INSERT INTO accounts_user (password, is_superuser, email, display_name, timezone, bio,
+            research_interests, is_student, is_mentor, is_coordinator, is_active, is_staff,
+            date_joined)
+        SELECT '!', false, 'student' || g || '@bench.example', 'Student ' || g,
+               (ARRAY['Europe/London','America/New_York','Asia/Kolkata','Australia/Sydney',
+                      'UTC'])[1 + g %% 5],
+               '', '', true, false, false, true, false, now()
+        FROM generate_series(1, %(n)s) g
+        """,
+        {"n": students},
+    )
+    execute(
+        """
+        INSERT INTO milestones_plan (title, target_role, focus_areas, start_date, horizon_years,
+            is_primary, template_name, created_at, updated_at, owner_id)
+        SELECT 'Plan', 'Researcher', '', %(today)s::date - 365, 5, true, '', now(), now(), u.id
+        FROM accounts_user u WHERE u.is_student
+        """,
+        {"today": today},
+    )
+    # 5 milestones per plan, target dates from two years ago to two years ahead; past
+    # ones are nearly all done (1 in 100 left open, so overdue exists but is rare).
+    execute(
+        """
+        INSERT INTO milestones_milestone (category, title, description, success_criterion,
+            target_date, status, requires_evidence, evidence_url, evidence_note, position,
+            created_at, updated_at, plan_id)
+        SELECT 'research', 'Milestone ' || k, '', 'Done when done',
+               d.target, CASE WHEN d.target < %(today)s AND (p.id + k) %% 100 <> 0
+                              THEN 'done' ELSE 'planned' END,
+               false, '', '', k, now(), now(), p.id
+        FROM milestones_plan p
+        CROSS JOIN generate_series(1, 5) k
+        CROSS JOIN LATERAL (SELECT %(today)s::date - 730 + ((p.id * 7919 + k * 104729) %% 1460)::int
+                            AS target) d
+        """,
+        {"today": today},
+    )
+    # 3 cards per student, due over the next 60 days (about 1 in 20 due now).
+    execute(
+        """
+        INSERT INTO readinglists_reviewcard (topic, kind, prompt, answer, starter_key, state,
+            due, created_at, owner_id)
+        SELECT 'other', 'qa', 'Prompt', '', '', 2,
+               %(now)s + ((((u.id * 31 + k * 17) %% 60) - 1) || ' days')::interval
+                 + interval '1 hour',
+               now(), u.id
+        FROM accounts_user u CROSS JOIN generate_series(1, 3) k WHERE u.is_student
+        """,
+        {"now": datetime.now(UTC)},
+    )
+    # 2 contacts per student; 1 in 100 has a follow-up due.
+    execute(
+        """
+        INSERT INTO research_contact (name, affiliation, homepage, email, orcid, purpose, status,
+            notes, follow_up_days, created_at, updated_at, owner_id, follow_up_on)
+        SELECT 'Prof ' || u.id || '-' || k, '', '', '', '', 'advice', 'emailed', '', 10,
+               now(), now(), u.id,
+               CASE WHEN (u.id + k) %% 100 = 0 THEN %(today)s::date - 1 END
+        FROM accounts_user u CROSS JOIN generate_series(1, 2) k WHERE u.is_student
+        """,
+        {"today": today},
+    )
+    execute("ANALYZE")
+
+
+def row_counts() -> dict[str, int]:
+    from django.db import connection
+
+    out = {}
+    with connection.cursor() as cursor:
+        for table in (
+            "accounts_user",
+            "milestones_milestone",
+            "readinglists_reviewcard",
+            "research_contact",
+            "nudges_notification",
+            "nudges_outboxmessage",
+        ):
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 (fixed names)
+            out[table] = cursor.fetchone()[0]
+    return out
+
+
+def sweep_with_queries(now, show_slowest: int = 0, force: bool = True):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.nudges.services import nudges_sweep
+
+    with CaptureQueriesContext(connection) as ctx:
+        result, ms = timed(nudges_sweep, now=now, force=force)
+    slowest = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:show_slowest]
+    for q in slowest:
+        sql = " ".join(q["sql"].split())
+        marker = sql.split("candidates AS (", 1)[-1][:110]
+        print(f"      {float(q['time']) * 1000:7.1f} ms  {marker}")
+    return result, ms, len(ctx.captured_queries)
+
+
+def bench_sweeps(now) -> None:
+    from apps.nudges.services import nudges_sweep
+
+    nudges_sweep(now=now - timedelta(days=400))  # warm caches (zones, plans); writes little
+    execute("TRUNCATE nudges_notification, nudges_outboxmessage")
+    result, ms, queries = sweep_with_queries(now, show_slowest=4)
+    print(
+        f"normal sweep, every rule run: {ms:8.1f} ms, {queries} queries, "
+        f"{result.total_created} nudges written ({result.queued_immediate} immediate emails, "
+        f"{result.queued_digests} digests queued)"
+    )
+    print(f"   by kind: { {k: v for k, v in result.created.items() if v} }")
+    times = []
+    for i in range(5):
+        _, ms, queries = sweep_with_queries(
+            now + timedelta(seconds=60 * (i + 1)), show_slowest=4 if i == 4 else 0, force=False
+        )
+        times.append(ms)
+    print(
+        "per-minute sweeps (hourly rules staggered, nothing new): "
+        f"median {statistics.median(times):.1f} ms "
+        f"(min {min(times):.1f}), {queries} queries"
+    )
+
+
+def bench_worst_case(now, students: int) -> None:
+    execute("TRUNCATE nudges_notification, nudges_outboxmessage")
+    execute(
+        "UPDATE milestones_milestone SET status = 'planned', target_date = %s",
+        [now.date() + timedelta(days=1)],
+    )
+    execute("UPDATE readinglists_reviewcard SET due = %s", [now - timedelta(hours=1)])
+    execute("UPDATE research_contact SET follow_up_on = %s", [now.date() - timedelta(days=1)])
+    execute(
+        """
+        INSERT INTO nudges_kindpreference (user_id, kind, mode)
+        SELECT u.id, k, 'immediate' FROM accounts_user u
+        CROSS JOIN unnest(ARRAY['milestone_due', 'cards_due', 'follow_up_due']) k
+        ON CONFLICT (user_id, kind) DO UPDATE SET mode = 'immediate'
+        """
+    )
+    execute("ANALYZE")
+    result, ms, queries = sweep_with_queries(now, show_slowest=4)
+    print(
+        f"worst case sweep: {ms / 1000:8.2f} s, {queries} queries, "
+        f"{result.total_created} nudges and {result.queued_immediate} outbox rows written"
+    )
+    execute("TRUNCATE nudges_notification, nudges_outboxmessage")
+    small = max(1000, students // 10)
+    execute(
+        "UPDATE milestones_milestone SET target_date = target_date + 400 "
+        "WHERE plan_id NOT IN (SELECT id FROM milestones_plan ORDER BY id LIMIT %s)",
+        [small],
+    )
+    _, ms_small, queries_small = sweep_with_queries(now)
+    print(
+        f"   same sweep with fewer due milestones: {ms_small / 1000:.2f} s, "
+        f"{queries_small} queries (query count does not grow with rows)"
+    )
+
+
+def bench_claim(now) -> None:
+    from django.db import connection
+
+    from apps.nudges.services import outbox_claim
+
+    execute("UPDATE nudges_outboxmessage SET next_attempt_at = %s, status = 'pending'", [now])
+    execute("ANALYZE nudges_outboxmessage")
+    pending = execute("SELECT 1 FROM nudges_outboxmessage WHERE status = 'pending'")
+    times = []
+    for _ in range(5):
+        _, ms = timed(outbox_claim, limit=1000, now=now + timedelta(seconds=1))
+        times.append(ms)
+    print(
+        f"claim 1,000 of {pending:,} due rows: median {statistics.median(times):.2f} ms "
+        f"(min {min(times):.2f} ms)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN SELECT id FROM nudges_outboxmessage "
+            "WHERE status = 'pending' AND next_attempt_at <= %s "
+            "ORDER BY next_attempt_at LIMIT 1000 FOR UPDATE SKIP LOCKED",
+            [now + timedelta(seconds=2)],
+        )
+        print("EXPLAIN claim query:")
+        for (line,) in cursor.fetchall():
+            print("   ", line)
+
+
+SINK_SCRIPT = """
+import sys, time, logging
+logging.getLogger("mail.log").setLevel(logging.WARNING)
+from aiosmtpd.controller import Controller
+class H:
+    async def handle_DATA(self, server, session, envelope):
+        return "250 OK"
+c = Controller(H(), hostname="127.0.0.1", port=int(sys.argv[1])); c.start()
+print("ready", flush=True)
+sys.stdin.read()
+"""
+
+
+def bench_smtp(now, messages: int) -> None:
+    from django.conf import settings
+
+    from apps.nudges.services import outbox_send_due
+    from tests.nudges.harness import free_port
+
+    port = free_port()
+    sink = subprocess.Popen(
+        [sys.executable, "-c", SINK_SCRIPT, str(port)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    sink.stdout.readline()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    try:
+        for reuse, count in ((True, messages), (False, max(200, messages // 4))):
+            execute("UPDATE nudges_outboxmessage SET status = 'skipped'")
+            execute(
+                "UPDATE nudges_outboxmessage SET status = 'pending', next_attempt_at = %s, "
+                "attempts = 0 WHERE id IN (SELECT id FROM nudges_outboxmessage "
+                "WHERE notification_id IS NOT NULL ORDER BY id LIMIT %s)",
+                [now - timedelta(seconds=1), count],
+            )
+            execute("UPDATE nudges_notification SET read_at = NULL, emailed_at = NULL")
+            result, ms = timed(outbox_send_due, reuse_connection=reuse)
+            label = "one connection per batch" if reuse else "new connection per message"
+            print(
+                f"SMTP delivery, {label}: {result.sent} sent in {ms / 1000:.2f} s = "
+                f"{result.sent / (ms / 1000):.0f} emails/s"
+            )
+    finally:
+        sink.stdin.close()
+        sink.terminate()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--students", type=int, default=100_000)
+    parser.add_argument("--smtp-messages", type=int, default=3000)
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    args = parser.parse_args()
+
+    _admin(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
+    _admin(f'CREATE DATABASE "{BENCH_DB}"')
+    try:
+        setup_django()
+        # A Wednesday mid-morning UTC: no weekly summaries, daily digests due in most zones.
+        now = datetime(2026, 11, 25, 10, 30, tzinfo=UTC)
+        _, ms = timed(seed, args.students, now.date())
+        print(f"seeded in {ms / 1000:.1f} s: {row_counts()}")
+        bench_sweeps(now)
+        bench_worst_case(now, args.students)
+        bench_claim(now)
+        bench_smtp(now, args.smtp_messages)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            _admin(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()

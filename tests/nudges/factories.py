@@ -1,0 +1,43 @@
+import factory
+from django.utils import timezone
+
+from apps.matching.models import Mentorship
+from apps.nudges.models import Delivery, Kind, Notification, OutboxMessage
+from tests.accounts.factories import UserFactory
+
+
+class MentorshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mentorship
+
+    student = factory.SubFactory(UserFactory, is_student=True)
+    mentor = factory.SubFactory(UserFactory, is_mentor=True)
+    status = Mentorship.Status.PENDING
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    user = factory.SubFactory(UserFactory)
+    kind = Kind.MILESTONE_DUE
+    object_id = factory.Sequence(lambda n: n + 1)
+    period = ""
+    title = factory.Sequence(lambda n: f"Finish milestone {n}")
+    body = "It is due in 3 days."
+    url = "/plans/"
+    delivery = Delivery.IMMEDIATE
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class OutboxFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutboxMessage
+
+    notification = factory.SubFactory(NotificationFactory)
+    user = factory.SelfAttribute("notification.user")
+    kind = factory.SelfAttribute("notification.kind")
+    object_id = factory.SelfAttribute("notification.object_id")
+    period = factory.SelfAttribute("notification.period")
+    next_attempt_at = factory.LazyFunction(timezone.now)
+    created_at = factory.LazyFunction(timezone.now)

@@ -1,0 +1,264 @@
+"""The outbox: claiming, sending, retrying, failing, digests and the management command."""
+
+import datetime as dt
+import smtplib
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from apps.nudges import conf
+from apps.nudges.emails import unsubscribe_load
+from apps.nudges.models import (
+    DIGEST_DAILY,
+    Delivery,
+    Kind,
+    KindPreference,
+    Mode,
+    Notification,
+    OutboxMessage,
+    Snooze,
+)
+from apps.nudges.services import (
+    is_transient,
+    nudges_sweep,
+    outbox_claim,
+    outbox_send_batch,
+    outbox_send_due,
+    retry_delay,
+)
+from tests.accounts.factories import UserFactory
+from tests.nudges.backends import FailingBackend
+from tests.nudges.factories import MentorshipFactory, NotificationFactory, OutboxFactory
+
+pytestmark = pytest.mark.django_db
+Status = OutboxMessage.Status
+
+
+@pytest.fixture
+def failing_backend(settings):
+    settings.EMAIL_BACKEND = "tests.nudges.backends.FailingBackend"
+    yield FailingBackend
+    FailingBackend.fail_with = None
+
+
+def test_immediate_email_has_parts_headers_and_deep_link():
+    ms = MentorshipFactory()
+    nudges_sweep()
+    outbox_send_due()
+    [email] = mail.outbox
+    assert email.to == [ms.mentor.email]
+    assert email.subject == f"Reply to {ms.student.name}'s mentorship request"
+    assert "http://127.0.0.1:8000/mentors/mentorships/" in email.body
+    html, mimetype = email.alternatives[0]
+    assert mimetype == "text/html"
+    assert 'href="http://127.0.0.1:8000/mentors/mentorships/"' in html
+    assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = email.extra_headers["List-Unsubscribe"].strip("<>")
+    token = url.rstrip("/").rsplit("/", 1)[1]
+    assert unsubscribe_load(token) == (ms.mentor.pk, Kind.MENTORSHIP_REQUEST)
+    row = OutboxMessage.objects.get()
+    assert row.status == Status.SENT
+    assert row.sent_at
+    assert row.subject == email.subject
+    assert Notification.objects.get().emailed_at is not None
+
+
+def test_rerunning_sweep_and_send_never_sends_twice():
+    MentorshipFactory()
+    for _ in range(3):
+        nudges_sweep()
+        outbox_send_due()
+    assert len(mail.outbox) == 1
+
+
+def test_claim_takes_only_due_rows_and_leases_them():
+    due = OutboxFactory()
+    OutboxFactory(next_attempt_at=timezone.now() + dt.timedelta(hours=1))
+    OutboxFactory(status=Status.SENT)
+    assert outbox_claim(limit=10) == [due.pk]
+    assert outbox_claim(limit=10) == []  # leased
+    due.refresh_from_db()
+    assert due.attempts == 1
+    assert due.claimed_at is not None
+
+
+def test_row_of_a_dead_worker_is_reclaimed_after_the_lease():
+    row = OutboxFactory()
+    now = timezone.now()
+    outbox_claim(limit=10, now=now)  # the worker then dies without sending
+    assert (
+        outbox_claim(limit=10, now=now + dt.timedelta(seconds=conf.CLAIM_LEASE_SECONDS - 1)) == []
+    )
+    assert outbox_claim(limit=10, now=now + dt.timedelta(seconds=conf.CLAIM_LEASE_SECONDS + 1)) == [
+        row.pk
+    ]
+
+
+def test_a_stale_claimant_cannot_mark_a_reclaimed_row(failing_backend):
+    row = OutboxFactory()
+    outbox_claim(limit=1)
+    OutboxMessage.objects.filter(pk=row.pk).update(claimed_at=timezone.now() + dt.timedelta(1))
+    row.refresh_from_db()
+    from apps.nudges.services import _mark_sent
+
+    stale = OutboxMessage.objects.get(pk=row.pk)
+    stale.claimed_at = timezone.now() - dt.timedelta(hours=1)
+    _mark_sent(stale, "s", [], [])
+    assert OutboxMessage.objects.get(pk=row.pk).status == Status.PENDING
+
+
+def test_transient_error_retries_with_backoff_then_succeeds(failing_backend):
+    row = OutboxFactory()
+    failing_backend.fail_with = smtplib.SMTPServerDisconnected("gone")
+    result = outbox_send_batch()
+    assert result.retried == 1
+    row.refresh_from_db()
+    assert row.status == Status.PENDING
+    assert "SMTPServerDisconnected" in row.last_error
+    assert row.next_attempt_at > timezone.now() + dt.timedelta(seconds=conf.RETRY_BASE_SECONDS - 5)
+    failing_backend.fail_with = None
+    OutboxMessage.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+    assert outbox_send_batch().sent == 1
+    row.refresh_from_db()
+    assert row.status == Status.SENT
+    assert row.attempts == 2
+    assert row.last_error == ""
+
+
+def test_transient_errors_stop_at_the_attempt_limit(failing_backend):
+    row = OutboxFactory(attempts=conf.MAX_ATTEMPTS - 1)
+    failing_backend.fail_with = ConnectionRefusedError("refused")
+    assert outbox_send_batch().failed == 1
+    row.refresh_from_db()
+    assert row.status == Status.FAILED
+    assert "ConnectionRefusedError" in row.last_error
+
+
+def test_permanent_smtp_error_is_recorded_not_retried(failing_backend):
+    row = OutboxFactory()
+    failing_backend.fail_with = smtplib.SMTPRecipientsRefused({"x@example.org": (550, b"no")})
+    assert outbox_send_batch().failed == 1
+    row.refresh_from_db()
+    assert row.status == Status.FAILED
+    assert "SMTPRecipientsRefused" in row.last_error
+
+
+@pytest.mark.parametrize(
+    ("exc", "transient"),
+    [
+        (smtplib.SMTPResponseException(451, b"try later"), True),
+        (smtplib.SMTPResponseException(554, b"rejected"), False),
+        (smtplib.SMTPConnectError(421, b"busy"), True),
+        (smtplib.SMTPRecipientsRefused({"a": (450, b"later")}), True),
+        (smtplib.SMTPNotSupportedError(), False),
+        (TimeoutError(), True),
+        (ConnectionResetError(), True),
+        (ValueError("bug"), False),
+    ],
+)
+def test_transient_classification(exc, transient):
+    assert is_transient(exc) is transient
+
+
+def test_backoff_grows_exponentially_and_is_capped():
+    assert retry_delay(1) == dt.timedelta(seconds=conf.RETRY_BASE_SECONDS)
+    assert retry_delay(3) == dt.timedelta(seconds=conf.RETRY_BASE_SECONDS * 4)
+    assert retry_delay(50) == dt.timedelta(seconds=conf.RETRY_MAX_SECONDS)
+
+
+def test_read_or_switched_off_items_are_skipped_not_sent():
+    read = OutboxFactory(notification__read_at=timezone.now())
+    off = OutboxFactory()
+    KindPreference.objects.create(user=off.user, kind=off.kind, mode=Mode.OFF)
+    snoozed = OutboxFactory()
+    Snooze.objects.create(
+        user=snoozed.user,
+        kind=snoozed.kind,
+        object_id=snoozed.object_id,
+        until=timezone.now() + dt.timedelta(days=1),
+    )
+    result = outbox_send_batch()
+    assert result.skipped == 3
+    assert mail.outbox == []
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {Status.SKIPPED}
+    assert OutboxMessage.objects.get(pk=read.pk).last_error
+
+
+def _daily(user, n, **kw):
+    return [
+        NotificationFactory(user=user, kind=Kind.MENTORSHIP_ACCEPTED, delivery=Delivery.DAILY, **kw)
+        for _ in range(n)
+    ]
+
+
+def test_daily_digest_gathers_items_at_the_local_hour():
+    user = UserFactory(timezone="America/New_York")
+    items = _daily(user, 2)
+    # 12:00 UTC is 07:00 in New York in November: before the default 08:00.
+    early = dt.datetime(2026, 11, 24, 12, tzinfo=dt.UTC)
+    Notification.objects.update(created_at=early - dt.timedelta(hours=1))
+    nudges_sweep(now=early)
+    assert not OutboxMessage.objects.exists()
+    nudges_sweep(now=early + dt.timedelta(hours=1))
+    row = OutboxMessage.objects.get()
+    assert (row.kind, row.period) == (DIGEST_DAILY, "2026-11-24")
+    outbox_send_due()
+    [email] = mail.outbox
+    assert email.subject == "Your Pacer digest: 2 things to do today"
+    for item in items:
+        assert item.title in email.body
+    assert all(n.emailed_at for n in Notification.objects.all())
+    # The same slot never makes a second digest, even with new items later that day.
+    _daily(user, 1)
+    nudges_sweep(now=early + dt.timedelta(hours=5))
+    assert OutboxMessage.objects.count() == 1
+
+
+def test_empty_digest_is_never_sent():
+    user = UserFactory(timezone="UTC")
+    _daily(user, 2, read_at=timezone.now())
+    now = dt.datetime(2026, 11, 25, 10, tzinfo=dt.UTC)  # a Wednesday
+    Notification.objects.update(created_at=now - dt.timedelta(hours=1))
+    nudges_sweep(now=now)
+    assert OutboxMessage.objects.count() == 1
+    OutboxMessage.objects.update(next_attempt_at=timezone.now())
+    result = outbox_send_due()
+    assert result.skipped == 1
+    assert mail.outbox == []
+    # Its items are consumed, so no further digest slot falls due for them.
+    assert Notification.objects.filter(queued_at__isnull=True).count() == 0
+
+
+def test_send_nudges_dry_run_lists_and_changes_nothing():
+    ms = MentorshipFactory()
+    out = StringIO()
+    call_command("send_nudges", "--dry-run", stdout=out)
+    assert ms.mentor.email in out.getvalue()
+    assert "1 email(s) would be sent" in out.getvalue()
+    assert not Notification.objects.exists()
+    assert not OutboxMessage.objects.exists()
+    assert mail.outbox == []
+
+
+def test_send_nudges_sends():
+    MentorshipFactory()
+    out = StringIO()
+    call_command("send_nudges", stdout=out)
+    assert "1 sent" in out.getvalue()
+    assert len(mail.outbox) == 1
+
+
+def test_sweep_query_count_does_not_grow_with_rows(django_assert_max_num_queries):
+    def run():
+        with django_assert_max_num_queries(30) as ctx:
+            nudges_sweep()
+        return len(ctx.captured_queries)
+
+    MentorshipFactory()
+    small = run()
+    for _ in range(20):
+        MentorshipFactory()
+    assert run() == small

@@ -1,0 +1,372 @@
+"""Every rule, through the sweep that runs it: what it writes, what it must not, and
+the person's preferences, pauses and snoozes (with timezone and DST edges)."""
+
+import datetime as dt
+import zlib
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from apps.matching.models import Mentorship
+from apps.milestones.models import Status
+from apps.nudges.models import (
+    Delivery,
+    Kind,
+    KindPreference,
+    Mode,
+    Notification,
+    NudgeSettings,
+    OutboxMessage,
+    Snooze,
+)
+from apps.nudges.rules import HOURLY, get_rule
+from apps.nudges.services import nudges_sweep
+from apps.readinglists.models import ReviewCard, ReviewSettings
+from apps.research.models import ContactStatus, Stage
+from tests.accounts.factories import UserFactory
+from tests.milestones.factories import MilestoneFactory, PlanFactory
+from tests.nudges.factories import MentorshipFactory
+from tests.research.factories import DraftFactory, VenueDeadlineFactory, VenueFactory
+
+pytestmark = pytest.mark.django_db
+UTC = dt.UTC
+
+
+def kinds(user, kind=None):
+    qs = Notification.objects.filter(user=user)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return list(qs.order_by("id"))
+
+
+# --- Mentorship -------------------------------------------------------------------
+
+
+def test_request_received_nudges_the_mentor_once():
+    ms = MentorshipFactory()
+    nudges_sweep()
+    nudges_sweep()
+    [item] = kinds(ms.mentor, Kind.MENTORSHIP_REQUEST)
+    assert ms.student.name in item.title
+    assert item.delivery == Delivery.IMMEDIATE
+    assert item.url == "/mentors/mentorships/"
+    assert OutboxMessage.objects.filter(user=ms.mentor).count() == 1
+    assert kinds(ms.student) == []
+
+
+def test_old_requests_are_not_mailed_out_on_first_run():
+    ms = MentorshipFactory()
+    Mentorship.objects.filter(pk=ms.pk).update(created_at=timezone.now() - dt.timedelta(days=30))
+    nudges_sweep()
+    assert kinds(ms.mentor) == []
+
+
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [("active", Kind.MENTORSHIP_ACCEPTED), ("declined", Kind.MENTORSHIP_DECLINED)],
+)
+def test_response_nudges_the_student(status, kind):
+    ms = MentorshipFactory(status=status, responded_at=timezone.now())
+    nudges_sweep()
+    [item] = kinds(ms.student, kind)
+    assert ms.mentor.name in item.title
+
+
+def test_expiring_request_nudges_the_mentor_within_two_days_only():
+    soon = MentorshipFactory(expires_at=timezone.now() + dt.timedelta(hours=30))
+    later = MentorshipFactory(expires_at=timezone.now() + dt.timedelta(days=5))
+    nudges_sweep()
+    assert len(kinds(soon.mentor, Kind.MENTORSHIP_EXPIRING)) == 1
+    assert kinds(later.mentor, Kind.MENTORSHIP_EXPIRING) == []
+
+
+# --- Milestones, with local dates --------------------------------------------------
+
+
+def test_milestone_due_soon_and_not_later_or_done():
+    now = timezone.now()
+    today = now.astimezone(ZoneInfo("Europe/London")).date()
+    due = MilestoneFactory(target_date=today + dt.timedelta(days=2))
+    owner = due.plan.owner
+    MilestoneFactory(plan=due.plan, target_date=today + dt.timedelta(days=6))
+    MilestoneFactory(plan=due.plan, target_date=today + dt.timedelta(days=1), status=Status.DONE)
+    nudges_sweep(now=now)
+    [item] = kinds(owner, Kind.MILESTONE_DUE)
+    assert item.object_id == due.pk
+    assert "in 2 days" in item.title
+    assert item.url == f"/plans/milestones/{due.pk}/"
+    assert item.delivery == Delivery.DAILY
+
+
+@pytest.mark.parametrize(
+    ("tz", "expected"),
+    # 11:30 UTC on 25 Nov is already 26 Nov in Auckland, still 25 Nov in Honolulu.
+    [("Pacific/Auckland", "tomorrow"), ("Pacific/Honolulu", "in 2 days")],
+)
+def test_milestone_days_left_count_the_owners_local_date(tz, expected):
+    now = dt.datetime(2026, 11, 25, 11, 30, tzinfo=UTC)
+    owner = UserFactory(is_student=True, timezone=tz)
+    MilestoneFactory(plan=PlanFactory(owner=owner), target_date=dt.date(2026, 11, 27))
+    nudges_sweep(now=now)
+    [item] = kinds(owner, Kind.MILESTONE_DUE)
+    assert expected in item.title
+
+
+def test_overdue_repeats_weekly_not_daily():
+    now = dt.datetime(2026, 11, 25, 12, tzinfo=UTC)  # a Wednesday
+    m = MilestoneFactory(target_date=dt.date(2026, 11, 20))
+    for day in range(3):
+        nudges_sweep(now=now + dt.timedelta(days=day))
+    assert len(kinds(m.plan.owner, Kind.MILESTONE_OVERDUE)) == 1
+    nudges_sweep(now=now + dt.timedelta(days=7))
+    assert len(kinds(m.plan.owner, Kind.MILESTONE_OVERDUE)) == 2
+
+
+def test_completing_a_milestone_clears_its_unsent_nudge():
+    today = timezone.localdate()
+    m = MilestoneFactory(target_date=today + dt.timedelta(days=1))
+    nudges_sweep()
+    m.status = Status.DONE
+    m.save(update_fields=["status"])
+    nudges_sweep()
+    [item] = kinds(m.plan.owner, Kind.MILESTONE_DUE)
+    assert item.read_at is not None
+
+
+# --- Preferences, pause, snooze ------------------------------------------------------
+
+
+def test_kind_switched_off_writes_nothing():
+    m = MilestoneFactory(target_date=timezone.localdate() + dt.timedelta(days=1))
+    KindPreference.objects.create(user=m.plan.owner, kind=Kind.MILESTONE_DUE, mode=Mode.OFF)
+    nudges_sweep()
+    assert kinds(m.plan.owner) == []
+
+
+def test_chosen_mode_decides_delivery():
+    m = MilestoneFactory(target_date=timezone.localdate() + dt.timedelta(days=1))
+    KindPreference.objects.create(user=m.plan.owner, kind=Kind.MILESTONE_DUE, mode=Mode.IMMEDIATE)
+    nudges_sweep()
+    [item] = kinds(m.plan.owner)
+    assert item.delivery == Delivery.IMMEDIATE
+    assert OutboxMessage.objects.get(user=m.plan.owner).notification == item
+
+
+def test_holiday_pause_keeps_it_in_the_app_only():
+    ms = MentorshipFactory()
+    NudgeSettings.objects.create(
+        user=ms.mentor, paused_until=timezone.localdate() + dt.timedelta(days=3)
+    )
+    nudges_sweep()
+    [item] = kinds(ms.mentor)
+    assert item.delivery == Delivery.NONE
+    assert not OutboxMessage.objects.exists()
+
+
+def test_snoozed_item_is_skipped_until_the_snooze_ends():
+    now = timezone.now()
+    m = MilestoneFactory(target_date=timezone.localdate() - dt.timedelta(days=3))
+    Snooze.objects.create(
+        user=m.plan.owner,
+        kind=Kind.MILESTONE_OVERDUE,
+        object_id=m.pk,
+        until=now + dt.timedelta(days=3),
+    )
+    nudges_sweep(now=now)
+    assert kinds(m.plan.owner) == []
+    nudges_sweep(now=now + dt.timedelta(days=8))
+    assert len(kinds(m.plan.owner)) == 1
+
+
+# --- Research ----------------------------------------------------------------------
+
+
+def test_follow_up_due_then_cleared_by_a_reply():
+    from apps.research.models import Contact
+
+    owner = UserFactory(is_student=True)
+    contact = Contact.objects.create(
+        owner=owner,
+        name="Prof. Ada",
+        status=ContactStatus.EMAILED,
+        follow_up_on=timezone.localdate() - dt.timedelta(days=1),
+    )
+    nudges_sweep()
+    [item] = kinds(owner, Kind.FOLLOW_UP_DUE)
+    assert item.title == "Follow up with Prof. Ada"
+    assert item.url == f"/research/outreach/{contact.pk}/"
+    contact.status, contact.follow_up_on = ContactStatus.REPLIED, None
+    contact.save(update_fields=["status", "follow_up_on"])
+    nudges_sweep()
+    item.refresh_from_db()
+    assert item.read_at is not None
+
+
+def test_deadline_countdown_at_7_days_in_the_venues_time():
+    venue = VenueFactory(title="NEURIPS")
+    VenueDeadlineFactory(venue=venue, in_days=7)
+    draft = DraftFactory(target_venue=venue, stage=Stage.DRAFTING)
+    nudges_sweep()
+    [item] = kinds(draft.owner, Kind.DEADLINE_COUNTDOWN)
+    assert item.title.startswith("NEURIPS paper deadline in 7 days")
+    assert "AoE" in item.body
+    nudges_sweep()
+    assert len(kinds(draft.owner, Kind.DEADLINE_COUNTDOWN)) == 1
+
+
+def test_stalled_draft_before_a_deadline():
+    venue = VenueFactory()
+    VenueDeadlineFactory(venue=venue, in_days=20)
+    stalled = DraftFactory(
+        target_venue=venue, stage_changed_at=timezone.now() - dt.timedelta(days=20)
+    )
+    fresh = DraftFactory(target_venue=venue)
+    nudges_sweep()
+    assert len(kinds(stalled.owner, Kind.DRAFT_STALLED)) == 1
+    assert kinds(fresh.owner, Kind.DRAFT_STALLED) == []
+
+
+# --- Cards --------------------------------------------------------------------------
+
+
+def test_cards_due_one_reminder_a_day_with_the_count():
+    now = timezone.now()
+    owner = UserFactory(is_student=True)
+    for i in range(3):
+        ReviewCard.objects.create(owner=owner, prompt=f"Q{i}", due=now - dt.timedelta(hours=1))
+    ReviewCard.objects.create(owner=owner, prompt="later", due=now + dt.timedelta(days=2))
+    nudges_sweep(now=now)
+    nudges_sweep(now=now + dt.timedelta(minutes=5))
+    [item] = kinds(owner, Kind.CARDS_DUE)
+    assert item.title == "Review 3 maths cards due today"
+
+
+def test_cards_paused_in_review_settings_are_quiet():
+    owner = UserFactory(is_student=True)
+    ReviewCard.objects.create(owner=owner, prompt="Q", due=timezone.now() - dt.timedelta(hours=1))
+    ReviewSettings.objects.create(user=owner, paused_since=timezone.now())
+    nudges_sweep()
+    assert kinds(owner) == []
+
+
+# --- Weekly summaries ---------------------------------------------------------------
+
+
+def test_student_weekly_summary_on_their_day_and_never_empty():
+    monday = dt.datetime(2026, 11, 23, 9, tzinfo=UTC)
+    busy = MilestoneFactory(target_date=dt.date(2026, 11, 20)).plan.owner
+    idle = PlanFactory().owner
+    nudges_sweep(now=monday - dt.timedelta(days=1))  # Sunday: not their day
+    assert kinds(busy, Kind.STUDENT_WEEKLY) == []
+    nudges_sweep(now=monday)
+    [item] = kinds(busy, Kind.STUDENT_WEEKLY)
+    assert "1 overdue" in item.title
+    assert item.delivery == Delivery.WEEKLY
+    assert kinds(idle, Kind.STUDENT_WEEKLY) == []
+
+
+def test_mentor_weekly_digest_lists_mentees_sharing_their_plan():
+    monday = dt.datetime(2026, 11, 23, 9, tzinfo=UTC)
+    mentor = UserFactory(is_mentor=True)
+    shared = MilestoneFactory(target_date=dt.date(2026, 11, 20)).plan.owner
+    hidden = MilestoneFactory(target_date=dt.date(2026, 11, 20)).plan.owner
+    MentorshipFactory(mentor=mentor, student=shared, status="active")
+    MentorshipFactory(mentor=mentor, student=hidden, status="active", share_plan=False)
+    nudges_sweep(now=monday)
+    [item] = kinds(mentor, Kind.MENTOR_WEEKLY)
+    assert shared.name in item.body
+    assert "1 overdue" in item.body
+    assert hidden.name not in item.body
+
+
+# --- Digest slots across daylight-saving changes -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "hour"),
+    [
+        (dt.date(2026, 3, 29), 1),  # London springs forward: 01:00 local never happens
+        (dt.date(2026, 10, 25), 1),  # London falls back: 01:00 local happens twice
+    ],
+)
+def test_daily_digest_once_per_local_day_across_dst(day, hour):
+    user = UserFactory(timezone="Europe/London")
+    NudgeSettings.objects.create(user=user, digest_hour=hour, weekdays_only=False)
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=UTC) - dt.timedelta(hours=2)
+    for step in range(0, 30 * 60, 20):  # every 20 minutes for 30 hours
+        now = start + dt.timedelta(minutes=step)
+        Notification.objects.create(
+            user=user,
+            kind=Kind.MENTORSHIP_ACCEPTED,
+            object_id=step,
+            period="",
+            title="t",
+            url="/",
+            delivery=Delivery.DAILY,
+            created_at=now,
+        )
+        nudges_sweep(now=now)
+    periods = list(
+        OutboxMessage.objects.filter(user=user).order_by("period").values_list("period", flat=True)
+    )
+    assert (
+        periods
+        == [str(day - dt.timedelta(days=1)), str(day), str(day + dt.timedelta(days=1))][
+            -len(periods) :
+        ]
+    )
+    assert str(day) in periods
+    assert len(periods) == len(set(periods))
+
+
+def test_weekday_only_daily_digest_waits_for_monday():
+    user = UserFactory(timezone="UTC")
+    saturday = dt.datetime(2026, 11, 28, 9, tzinfo=UTC)
+    Notification.objects.create(
+        user=user,
+        kind=Kind.MENTORSHIP_ACCEPTED,
+        object_id=1,
+        title="t",
+        url="/",
+        delivery=Delivery.DAILY,
+        created_at=saturday,
+    )
+    nudges_sweep(now=saturday)
+    nudges_sweep(now=saturday + dt.timedelta(days=1))
+    assert not OutboxMessage.objects.exists()
+    nudges_sweep(now=saturday + dt.timedelta(days=2))
+    assert OutboxMessage.objects.get().period == "2026-11-30"
+
+
+def test_hourly_rules_run_once_an_hour_unless_forced(django_capture_on_commit_callbacks):
+    def sweep(**kwargs):
+        # The hour is marked done when the sweep commits.
+        with django_capture_on_commit_callbacks(execute=True):
+            nudges_sweep(**kwargs)
+
+    rule = get_rule(Kind.MILESTONE_DUE)
+    offset = zlib.crc32(rule.kind.encode()) % HOURLY
+    base = int(dt.datetime(2026, 11, 25, 6, tzinfo=UTC).timestamp())
+    now = dt.datetime.fromtimestamp(((base + offset) // HOURLY + 1) * HOURLY - offset, UTC)
+    plan = PlanFactory()
+    MilestoneFactory(plan=plan, target_date=now.date() + dt.timedelta(days=1))
+    sweep(now=now)
+    assert len(kinds(plan.owner, Kind.MILESTONE_DUE)) == 1
+    MilestoneFactory(plan=plan, target_date=now.date() + dt.timedelta(days=2))
+    sweep(now=now + dt.timedelta(minutes=1))
+    sweep(now=now + dt.timedelta(minutes=59))
+    assert len(kinds(plan.owner, Kind.MILESTONE_DUE)) == 1
+    sweep(now=now + dt.timedelta(minutes=2), force=True)
+    assert len(kinds(plan.owner, Kind.MILESTONE_DUE)) == 2
+    MilestoneFactory(plan=plan, target_date=now.date() + dt.timedelta(days=3))
+    sweep(now=now + dt.timedelta(minutes=60))
+    assert len(kinds(plan.owner, Kind.MILESTONE_DUE)) == 3
+
+
+def test_event_rules_run_every_sweep():
+    now = timezone.now()
+    nudges_sweep(now=now)
+    ms = MentorshipFactory()
+    nudges_sweep(now=now + dt.timedelta(minutes=1))
+    assert len(kinds(ms.mentor, Kind.MENTORSHIP_REQUEST)) == 1
