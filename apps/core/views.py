@@ -2,14 +2,12 @@ from __future__ import annotations
 
 import redis
 from django.conf import settings
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from apps.core.http import AuthenticatedHttpRequest
 
 
 def _check_database() -> str | None:
@@ -54,13 +52,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
         body["failing"] = sorted(failures)
         body["errors"] = failures
     return JsonResponse(body, status=status)
-
-
-@login_required
-def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if request.user.onboarded_at is None:
-        return redirect("accounts:onboarding")
-    return render(request, "core/home.html")
 
 
 @login_not_required

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from apps.dashboards.selectors import FILTERS, SNOOZE_KINDS, SORT_LABELS
@@ -38,7 +40,7 @@ class MenteeCommentForm(forms.Form):
 
     def __init__(self, *args, milestones=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["milestone"].choices = [
+        cast(forms.TypedChoiceField, self.fields["milestone"]).choices = [
             (m.pk, f"{m.title} ({m.plan.title})") for m in milestones
         ]
 
