@@ -171,11 +171,11 @@ def test_recent_mentor_comments_are_escaped(client, busy_student):
     mentor = UserFactory(is_mentor=True, display_name="<b>Mal</b>")
     milestone = Milestone.objects.filter(plan__owner=busy_student).first()
     MilestoneComment.objects.create(
-        milestone=milestone, author=mentor, body="<script>x()</script>Go on"
+        milestone=milestone, author=mentor, body="<script>x()</script>Go **on**"
     )
     client.force_login(busy_student)
     body = client.get(URL).content.decode()
-    assert "Go on" in body
+    assert "Go <strong>on</strong>" in body
     assert "<script>x()" not in body
     assert "<b>Mal</b>" not in body
 
