@@ -232,7 +232,8 @@ class Beat:
     def __init__(self, redis_url: str, interval: float = 1.0) -> None:
         from celery import Celery
 
-        self.app = Celery("beat-stand-in", broker=redis_url)
+        # Not the current app: tasks elsewhere in this process must keep using Pacer's.
+        self.app = Celery("beat-stand-in", broker=redis_url, set_as_current=False)
         self.app.conf.broker_connection_timeout = 1
         self.app.conf.broker_connection_retry = False
         self.interval = interval
