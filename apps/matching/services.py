@@ -121,6 +121,8 @@ def student_preferences_update(*, user: User, **values: Any) -> StudentPreferenc
 # --- One-to-one mentorships ------------------------------------------------------------
 
 
+# Mentorship events (request, answer, a published round's matches) reach people through
+# the nudges outbox, whose rules read these rows; only invitations are mailed from here.
 def _notify(task_name: str, object_id: int) -> None:
     from apps.matching import tasks
 
@@ -161,7 +163,6 @@ def mentorship_request(*, student: User, mentor: User, message: str = "") -> Men
                 message=message.strip(),
                 expires_at=now + dt.timedelta(days=settings.PACER_REQUEST_EXPIRY_DAYS),
             )
-            _notify("email_request_received", mentorship.pk)
     except IntegrityError:
         # Two tabs sent the same request at once; the constraint kept one.
         raise MatchingError(f"You already have a pending request to {mentor.name}.") from None
@@ -203,7 +204,6 @@ def mentorship_accept(*, mentorship: Mentorship, mentor: User, note: str = "") -
         locked.responded_at = now
         locked.started_at = now
         locked.save(update_fields=["status", "response_note", "responded_at", "started_at"])
-        _notify("email_request_accepted", locked.pk)
     return locked
 
 
@@ -216,7 +216,6 @@ def mentorship_decline(*, mentorship: Mentorship, mentor: User, note: str = "") 
     locked.response_note = note.strip()
     locked.responded_at = timezone.now()
     locked.save(update_fields=["status", "response_note", "responded_at"])
-    _notify("email_request_declined", locked.pk)
     return locked
 
 
@@ -827,8 +826,6 @@ def round_publish(*, matching_round: MatchingRound) -> list[Mentorship]:
         locked_round.status = MatchingRound.Status.PUBLISHED
         locked_round.published_at = now
         locked_round.save(update_fields=["status", "published_at"])
-        for pair in pairs:
-            _notify("email_match_published", pair.pk)
     return created
 
 

@@ -7,31 +7,10 @@ import smtplib
 from celery import shared_task
 
 from apps.matching import emails, services
-from apps.matching.models import CohortInvitation, Mentorship, ProposedPair
+from apps.matching.models import CohortInvitation
 
 # Only delivery problems are worth retrying; a missing row means the work is moot.
 _TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError)
-
-
-@shared_task(autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=5)
-def email_request_received(mentorship_id: int) -> None:
-    mentorship = Mentorship.objects.select_related("student", "mentor").filter(pk=mentorship_id)
-    if (m := mentorship.first()) is not None:
-        emails.send_request_received(m)
-
-
-@shared_task(autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=5)
-def email_request_accepted(mentorship_id: int) -> None:
-    mentorship = Mentorship.objects.select_related("student", "mentor").filter(pk=mentorship_id)
-    if (m := mentorship.first()) is not None:
-        emails.send_request_accepted(m)
-
-
-@shared_task(autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=5)
-def email_request_declined(mentorship_id: int) -> None:
-    mentorship = Mentorship.objects.select_related("student", "mentor").filter(pk=mentorship_id)
-    if (m := mentorship.first()) is not None:
-        emails.send_request_declined(m)
 
 
 @shared_task(autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=5)
@@ -41,15 +20,6 @@ def email_invitation(invitation_id: int) -> None:
     )
     if (i := invitation.first()) is not None:
         emails.send_invitation(i)
-
-
-@shared_task(autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=5)
-def email_match_published(pair_id: int) -> None:
-    pair = ProposedPair.objects.select_related("student", "mentor", "round__cohort").filter(
-        pk=pair_id
-    )
-    if (p := pair.first()) is not None:
-        emails.send_match_published(p)
 
 
 @shared_task

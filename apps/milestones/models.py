@@ -115,6 +115,13 @@ class Milestone(models.Model):
             models.Index(fields=["plan", "position"], name="milestone_plan_position"),
             # The "due soon / overdue" selectors filter on open milestones by date.
             models.Index(fields=["target_date", "status"], name="milestone_due"),
+            # The nudges sweep reads only open milestones in a window of dates; done
+            # ones (most of them, in time) stay out of this index.
+            models.Index(
+                fields=["target_date"],
+                name="milestone_open_by_date",
+                condition=Q(status__in=["planned", "in_progress", "blocked"]),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,10 @@ from config.env import env_int
 # again (the worker is presumed dead); a batch must send well within it.
 CLAIM_LEASE_SECONDS = env_int("NUDGES_CLAIM_LEASE_SECONDS", 300)
 BATCH_SIZE = env_int("NUDGES_BATCH_SIZE", 100)
+# Sent rows are marked this many at a time (one statement). 1 keeps the promise that a
+# worker crash repeats at most one message; a larger value saves a round trip to
+# PostgreSQL per message at the price of up to that many repeats after a crash.
+MARK_SENT_EVERY = env_int("NUDGES_MARK_SENT_EVERY", 1)
 # Sending tasks the sweep fans out at most; each drains batches until none are due.
 MAX_PARALLEL_SENDS = env_int("NUDGES_MAX_PARALLEL_SENDS", 4)
 # A send task stops draining after this long, leaving the rest to the next sweep.

@@ -6,6 +6,7 @@ everything, usable without signing in, and never expiring (old emails must still
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -53,9 +54,16 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+# Paths reversed once per process: a batch builds several links per email, and the
+# URLconf does not change while it runs. The site's address is still read each time.
+@functools.cache
+def _path(name: str, *args: str) -> str:
+    return reverse(name, args=args or None)
+
+
 def unsubscribe_url(*, user_id: int, kind: str) -> str:
     token = unsubscribe_token(user_id=user_id, kind=kind)
-    return absolute(reverse("nudges:unsubscribe", args=["TOKEN"]).replace("TOKEN", token))
+    return absolute(_path("nudges:unsubscribe", "TOKEN").replace("TOKEN", token))
 
 
 def effective_mode(kind: str, modes: dict[str, str]) -> str:
@@ -116,8 +124,8 @@ def _build_single(
         "kind_label": Kind(item.kind).label,
         "unsubscribe_kind_url": unsubscribe_kind,
         "unsubscribe_all_url": unsubscribe_url(user_id=item.user_id, kind=UNSUBSCRIBE_ALL),
-        "preferences_url": absolute(reverse("nudges:preferences")),
-        "inbox_url": absolute(reverse("nudges:inbox")),
+        "preferences_url": absolute(_path("nudges:preferences")),
+        "inbox_url": absolute(_path("nudges:inbox")),
     }
     email = _email(
         message,
@@ -174,8 +182,8 @@ def _build_digest(
         "sections": sections,
         "count": count,
         "unsubscribe_all_url": unsubscribe_all,
-        "preferences_url": absolute(reverse("nudges:preferences")),
-        "inbox_url": absolute(reverse("nudges:inbox")),
+        "preferences_url": absolute(_path("nudges:preferences")),
+        "inbox_url": absolute(_path("nudges:inbox")),
     }
     email = _email(
         message,

@@ -30,6 +30,7 @@ class Kind(models.TextChoices):
     MENTORSHIP_REQUEST = "mentorship_request", "Mentorship request received"
     MENTORSHIP_ACCEPTED = "mentorship_accepted", "Mentorship request accepted"
     MENTORSHIP_DECLINED = "mentorship_declined", "Mentorship request declined"
+    MENTORSHIP_MATCHED = "mentorship_matched", "Matched by a mentoring programme"
     MENTORSHIP_EXPIRING = "mentorship_expiring", "Mentorship request expiring"
     MENTOR_WEEKLY = "mentor_weekly", "Weekly summary of my mentees"
     STUDENT_WEEKLY = "student_weekly", "My weekly summary"
@@ -132,11 +133,16 @@ class Notification(models.Model):
     snapshot taken by the rule so the list and the emails need no per-row lookups."""
 
     # The dedup constraint starts with the user: it serves the per-person lists too.
+    # No database-level foreign key: Django's FK is a deferred constraint, checked row by
+    # row at COMMIT, which for a worst-case sweep (every nudge due at once) cost seconds.
+    # The rules only ever insert ids of existing, active people (they join accounts_user),
+    # and Django's cascade still deletes a person's notifications.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="notifications",
         db_index=False,
+        db_constraint=False,
     )
     kind = models.CharField(max_length=32, choices=Kind.choices)
     object_id = models.BigIntegerField()

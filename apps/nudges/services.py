@@ -117,6 +117,10 @@ def nudges_sweep(*, now: datetime | None = None, force: bool = False) -> SweepRe
     done_keys: list[str] = []
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK_KEY])
+        # A sweep is idempotent: were PostgreSQL to crash and lose the last fraction of
+        # a second of commits, the next sweep would write the same rows again. So the
+        # commit need not wait for its WAL flush, which is long after a large sweep.
+        cursor.execute("SET LOCAL synchronous_commit TO off")
         for rule in all_rules():
             result.cleared += rule_clear(rule=rule, now=now)
             due, key = rule_is_due(rule=rule, now=now)
@@ -180,16 +184,19 @@ def outbox_enqueue_sends(*, due: int) -> int:
 # --- Delivery -----------------------------------------------------------------------
 
 
+# ``id = ANY(ARRAY(...))`` rather than ``id IN (...)``: with IN the planner may hash-join
+# the claimed ids against a full scan of the table; the array makes it fetch exactly
+# those rows by primary key, so the claim's cost follows the batch, not the table.
 CLAIM_SQL = """
 UPDATE nudges_outboxmessage
 SET claimed_at = %(now)s, next_attempt_at = %(lease_until)s, attempts = attempts + 1
-WHERE id IN (
+WHERE id = ANY(ARRAY(
     SELECT id FROM nudges_outboxmessage
     WHERE status = 'pending' AND next_attempt_at <= %(now)s
     ORDER BY next_attempt_at
     LIMIT %(limit)s
     FOR UPDATE SKIP LOCKED
-)
+))
 RETURNING id
 """
 
@@ -243,8 +250,9 @@ class SendResult:
 
 
 def outbox_send_batch(*, limit: int | None = None, reuse_connection: bool = True) -> SendResult:
-    """Claim one batch and send it over one SMTP connection, marking each row sent as
-    soon as the server accepts it (a crash can then repeat at most that one message)."""
+    """Claim one batch and send it over one SMTP connection. Rows the server accepted
+    are marked sent ``MARK_SENT_EVERY`` at a time (default 1: as soon as each is
+    accepted, so a worker crash repeats at most that one message)."""
     ids = outbox_claim(limit=limit or conf.BATCH_SIZE)
     result = SendResult(claimed=len(ids))
     if not ids:
@@ -269,10 +277,16 @@ def outbox_send_batch(*, limit: int | None = None, reuse_connection: bool = True
         # survives a worker crash; only a PostgreSQL crash could lose the last fraction
         # of a second of marks, and those messages would be sent once more.
         cursor.execute("SET synchronous_commit TO off")
+    sent: list[_Sent] = []
     try:
         for message in messages:
-            _send_one(message, prefs, mail_connection, result)
+            _send_one(message, prefs, mail_connection, result, sent)
+            if len(sent) >= conf.MARK_SENT_EVERY:
+                _mark_sent_many(sent)
+                sent.clear()
     finally:
+        # Also on an unexpected error: what the server accepted is marked sent.
+        _mark_sent_many(sent)
         if mail_connection is not None:
             _close_quietly(mail_connection)
         with connection.cursor() as cursor:
@@ -295,7 +309,15 @@ def outbox_send_due(
     return total
 
 
-def _send_one(message, prefs, mail_connection, result: SendResult) -> None:
+@dataclass
+class _Sent:
+    message: OutboxMessage
+    subject: str
+    included_ids: list[int]
+    consumed_ids: list[int]
+
+
+def _send_one(message, prefs, mail_connection, result: SendResult, sent: list[_Sent]) -> None:
     now = timezone.now()
     try:
         built = build_email(message, prefs=prefs.get(message.user_id, {}), now=now)
@@ -324,7 +346,7 @@ def _send_one(message, prefs, mail_connection, result: SendResult) -> None:
             _mark_failed(message, f"{type(exc).__name__}: {exc}")
             result.failed += 1
         return
-    _mark_sent(message, str(email.subject), built.included_ids, built.consumed_ids)
+    sent.append(_Sent(message, str(email.subject), built.included_ids, built.consumed_ids))
     result.sent += 1
 
 
@@ -346,39 +368,60 @@ def _owned(message: OutboxMessage):
     )
 
 
-# One statement, in autocommit: marking a message sent costs one round trip, which is
-# what lets a batch go out at SMTP speed while each row is marked the moment it is sent.
+# One statement, in autocommit, for a group of sent messages: mark the outbox rows this
+# claim still owns, then their notifications (emailed, or taken by a digest) in a single
+# UPDATE, so no row is modified twice by one statement.
 MARK_SENT_SQL = """
-WITH marked AS (
-    UPDATE nudges_outboxmessage
-    SET status = 'sent', sent_at = %(now)s, subject = %(subject)s, last_error = ''
-    WHERE id = %(id)s AND claimed_at = %(claimed_at)s AND status = 'pending'
-    RETURNING id
-), consumed AS (
-    UPDATE nudges_notification SET queued_at = %(now)s
-    WHERE id = ANY(%(consumed)s) AND queued_at IS NULL AND EXISTS (SELECT 1 FROM marked)
-    RETURNING id
+WITH sent AS (
+    SELECT * FROM unnest(%(ids)s::bigint[], %(claimed)s::timestamptz[], %(subjects)s::text[])
+        AS s(id, claimed_at, subject)
+), marked AS (
+    UPDATE nudges_outboxmessage o
+    SET status = 'sent', sent_at = %(now)s, subject = s.subject, last_error = ''
+    FROM sent s
+    WHERE o.id = s.id AND o.claimed_at = s.claimed_at AND o.status = 'pending'
+    RETURNING o.id
 )
-UPDATE nudges_notification SET emailed_at = %(now)s
-WHERE id = ANY(%(included)s) AND EXISTS (SELECT 1 FROM marked)
+UPDATE nudges_notification n
+SET queued_at = COALESCE(n.queued_at, %(now)s),
+    emailed_at = CASE WHEN x.included THEN %(now)s ELSE n.emailed_at END
+FROM unnest(%(n_outbox)s::bigint[], %(n_ids)s::bigint[], %(n_included)s::boolean[])
+    AS x(outbox_id, id, included)
+WHERE n.id = x.id AND x.outbox_id IN (SELECT id FROM marked)
 """
 
 
-def _mark_sent(
-    message: OutboxMessage, subject: str, included_ids: list[int], consumed_ids: list[int]
-) -> None:
+def _mark_sent_many(sent: list[_Sent]) -> None:
+    if not sent:
+        return
+    n_outbox: list[int] = []
+    n_ids: list[int] = []
+    n_included: list[bool] = []
+    for item in sent:
+        included = set(item.included_ids)
+        for notification_id in dict.fromkeys([*item.included_ids, *item.consumed_ids]):
+            n_outbox.append(item.message.pk)
+            n_ids.append(notification_id)
+            n_included.append(notification_id in included)
     with connection.cursor() as cursor:
         cursor.execute(
             MARK_SENT_SQL,
             {
                 "now": timezone.now(),
-                "subject": subject[:300],
-                "id": message.pk,
-                "claimed_at": message.claimed_at,
-                "consumed": consumed_ids,
-                "included": included_ids,
+                "ids": [item.message.pk for item in sent],
+                "claimed": [item.message.claimed_at for item in sent],
+                "subjects": [item.subject[:300] for item in sent],
+                "n_outbox": n_outbox,
+                "n_ids": n_ids,
+                "n_included": n_included,
             },
         )
+
+
+def _mark_sent(
+    message: OutboxMessage, subject: str, included_ids: list[int], consumed_ids: list[int]
+) -> None:
+    _mark_sent_many([_Sent(message, subject, included_ids, consumed_ids)])
 
 
 def _mark_skipped(message: OutboxMessage, reason: str, consumed_ids: list[int]) -> None:

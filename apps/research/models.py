@@ -250,25 +250,3 @@ class ResearchPreferences(models.Model):
 
 
 DEFAULT_FOLLOWUP_WEEKLY_CAP = 3
-
-
-class FollowUpReminder(models.Model):
-    """A follow-up reminder that was sent. The unique constraint means one reminder per
-    contact per follow-up date, however many workers race; counting rows of the last
-    seven days enforces the weekly cap."""
-
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="reminders")
-    follow_up_on = models.DateField()
-    reminded_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["contact", "follow_up_on"], name="one_reminder_per_follow_up"
-            )
-        ]
-        indexes = [models.Index(fields=["owner", "reminded_at"], name="reminder_owner_time")]
-
-    def __str__(self) -> str:
-        return f"Reminder for {self.contact_id} ({self.follow_up_on})"

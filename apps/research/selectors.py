@@ -8,7 +8,7 @@ import zoneinfo
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from apps.research.models import (
     ACTIVE_STAGES,
@@ -17,7 +17,6 @@ from apps.research.models import (
     ContactStatus,
     Draft,
     DraftStageChange,
-    FollowUpReminder,
     Interaction,
     Purpose,
     ResearchPreferences,
@@ -149,21 +148,6 @@ def followups_due(*, user: User, now: dt.datetime) -> QuerySet[Contact]:
 def followup_weekly_cap(*, user: User) -> int:
     prefs = ResearchPreferences.objects.filter(user=user).first()
     return prefs.followup_weekly_cap if prefs else DEFAULT_FOLLOWUP_WEEKLY_CAP
-
-
-def followups_to_remind(*, user: User, now: dt.datetime) -> list[Contact]:
-    """Due follow-ups not yet reminded for their current date, at most what the weekly
-    cap still allows (the cap counts reminders of the last seven days). Three queries."""
-    sent = FollowUpReminder.objects.filter(
-        owner=user, reminded_at__gte=now - dt.timedelta(days=7)
-    ).count()
-    budget = max(followup_weekly_cap(user=user) - sent, 0)
-    if budget == 0:
-        return []
-    already = FollowUpReminder.objects.filter(
-        contact_id=OuterRef("pk"), follow_up_on=OuterRef("follow_up_on")
-    )
-    return list(followups_due(user=user, now=now).exclude(Exists(already))[:budget])
 
 
 def contact_interactions(*, contact: Contact) -> QuerySet[Interaction]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -20,7 +20,6 @@ from apps.research.models import (
     ContactStatus,
     Draft,
     DraftStageChange,
-    FollowUpReminder,
     Interaction,
     InteractionKind,
     ResearchPreferences,
@@ -210,7 +209,7 @@ def interaction_log(
     return interaction
 
 
-# --- Preferences and follow-up reminders -----------------------------------------------
+# --- Preferences --------------------------------------------------------------------
 
 
 def research_preferences_update(*, user: User, followup_weekly_cap: int) -> ResearchPreferences:
@@ -218,27 +217,6 @@ def research_preferences_update(*, user: User, followup_weekly_cap: int) -> Rese
         user=user, defaults={"followup_weekly_cap": followup_weekly_cap}
     )
     return prefs
-
-
-def followup_reminders_record(
-    *, user: User, contacts: Iterable[Contact], now: dt.datetime
-) -> list[Contact]:
-    """Claim follow-up reminders for ``contacts`` (from ``followups_to_remind``) and return
-    those actually claimed. The unique constraint on (contact, follow_up_on) makes a
-    second worker's claim fail, so a reminder is never sent twice."""
-    claimed = []
-    for contact in contacts:
-        if contact.follow_up_on is None:
-            continue
-        try:
-            with transaction.atomic():
-                FollowUpReminder.objects.create(
-                    owner=user, contact=contact, follow_up_on=contact.follow_up_on, reminded_at=now
-                )
-        except IntegrityError:
-            continue
-        claimed.append(contact)
-    return claimed
 
 
 # --- Venue catalogue ---------------------------------------------------------------------

@@ -10,6 +10,8 @@ from apps.matching.models import (
     ProposedPair,
 )
 from apps.matching.services import MatchingError
+from apps.nudges.models import Kind, Notification, OutboxMessage
+from apps.nudges.services import nudges_sweep
 from tests.accounts.factories import UserFactory
 from tests.matching.factories import (
     CohortFactory,
@@ -174,7 +176,18 @@ def test_swap_locks_and_rerun_keeps_locked_pairs_then_publish_creates_mentorship
     assert Mentorship.objects.filter(
         student=students[0], mentor=mentors[1], status="active"
     ).exists()
-    assert len(mail.outbox) == 4
+    # Publishing mails nobody directly; the nudges outbox tells both sides once.
+    assert mail.outbox == []
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            nudges_sweep()
+    assert sorted(e.to[0] for e in mail.outbox) == sorted(
+        u.email for m in created for u in (m.student, m.mentor)
+    )
+    assert all("matched" in e.subject for e in mail.outbox)
+    assert set(OutboxMessage.objects.values_list("kind", flat=True)) == {Kind.MENTORSHIP_MATCHED}
+    # A round's mentorships are not mistaken for accepted requests.
+    assert not Notification.objects.filter(kind=Kind.MENTORSHIP_ACCEPTED).exists()
     matching_round.refresh_from_db()
     assert matching_round.status == "published"
     with pytest.raises(MatchingError):

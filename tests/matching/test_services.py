@@ -7,10 +7,19 @@ from django.utils import timezone
 from apps.matching import services
 from apps.matching.models import MentorProfile, Mentorship
 from apps.matching.services import MatchingError
+from apps.nudges.models import Kind, OutboxMessage
+from apps.nudges.services import nudges_sweep
 from tests.accounts.factories import UserFactory
 from tests.matching.factories import MentorProfileFactory, MentorshipFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def deliver_nudges(capture) -> None:
+    """Mentorship emails go only through the nudges outbox: sweep (which writes the
+    outbox rows) and let its on-commit send run, as the per-minute beat sweep would."""
+    with capture(execute=True):
+        nudges_sweep()
 
 
 @pytest.fixture
@@ -26,11 +35,18 @@ def test_request_creates_pending_with_expiry_and_emails_mentor(
         m = services.mentorship_request(student=student, mentor=profile.user, message="Hi <b>")
     assert m.status == Mentorship.Status.PENDING
     assert m.expires_at - timezone.now() > dt.timedelta(days=9)
+    # The request itself mails nobody directly...
+    assert mail.outbox == []
+    deliver_nudges(django_capture_on_commit_callbacks)
+    # ...the outbox sends exactly one email, and a second sweep adds none.
+    deliver_nudges(django_capture_on_commit_callbacks)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [profile.user.email]
     assert student.name in mail.outbox[0].subject
     html = mail.outbox[0].alternatives[0][0]
     assert "Hi &lt;b&gt;" in html
+    sent = OutboxMessage.objects.get()
+    assert (sent.kind, sent.object_id, sent.status) == (Kind.MENTORSHIP_REQUEST, m.pk, "sent")
 
 
 @pytest.mark.parametrize(
@@ -75,14 +91,20 @@ def test_pending_request_limit(student, settings):
 
 def test_accept_activates_and_emails_student(student, profile, django_capture_on_commit_callbacks):
     m = services.mentorship_request(student=student, mentor=profile.user)
+    deliver_nudges(django_capture_on_commit_callbacks)
+    mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.mentorship_accept(mentorship=m, mentor=profile.user, note="Welcome")
     m.refresh_from_db()
     assert m.status == Mentorship.Status.ACTIVE
     assert m.started_at is not None
     assert m.response_note == "Welcome"
-    assert mail.outbox[-1].to == [student.email]
-    assert "accepted" in mail.outbox[-1].subject
+    assert mail.outbox == []
+    deliver_nudges(django_capture_on_commit_callbacks)
+    deliver_nudges(django_capture_on_commit_callbacks)
+    assert [e.to for e in mail.outbox] == [[student.email]]
+    assert "accepted" in mail.outbox[0].subject
+    assert "Welcome" in mail.outbox[0].body
 
 
 def test_accept_refused_at_capacity(profile):
@@ -114,11 +136,17 @@ def test_expired_request_cannot_be_accepted_and_is_expired_by_the_sweep(student,
 
 def test_decline_with_note_emails_student(student, profile, django_capture_on_commit_callbacks):
     m = services.mentorship_request(student=student, mentor=profile.user)
+    deliver_nudges(django_capture_on_commit_callbacks)
+    mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.mentorship_decline(mentorship=m, mentor=profile.user, note="Full this term")
     m.refresh_from_db()
     assert m.status == Mentorship.Status.DECLINED
-    assert "Full this term" in mail.outbox[-1].body
+    deliver_nudges(django_capture_on_commit_callbacks)
+    deliver_nudges(django_capture_on_commit_callbacks)
+    assert [e.to for e in mail.outbox] == [[student.email]]
+    assert "declined" in mail.outbox[0].subject
+    assert "Full this term" in mail.outbox[0].body
     with pytest.raises(MatchingError, match="already declined"):
         services.mentorship_accept(mentorship=m, mentor=profile.user)
 

@@ -262,3 +262,33 @@ def test_sweep_query_count_does_not_grow_with_rows(django_assert_max_num_queries
     for _ in range(20):
         MentorshipFactory()
     assert run() == small
+
+
+def test_send_nudges_on_sqlite_says_so_in_one_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'one-machine.sqlite3'}",
+        "DEBUG": "1",
+    }
+    env.pop("REDIS_URL", None)
+    done = subprocess.run(
+        [sys.executable, "manage.py", "send_nudges"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "CommandError: Nudges need PostgreSQL: set DATABASE_URL to a PostgreSQL database "
+        "(this install uses sqlite); nothing was sent."
+    ]

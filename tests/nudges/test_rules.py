@@ -73,6 +73,33 @@ def test_response_nudges_the_student(status, kind):
     assert ms.mentor.name in item.title
 
 
+def test_a_published_rounds_mentorship_nudges_both_sides_not_as_an_acceptance():
+    from apps.matching.models import ProposedPair
+    from tests.matching.factories import RoundFactory
+
+    now = timezone.now()
+    ms = MentorshipFactory(status="active", responded_at=now, started_at=now)
+    ProposedPair.objects.create(
+        round=RoundFactory(status="published", published_at=now),
+        student=ms.student,
+        mentor=ms.mentor,
+    )
+    nudges_sweep()
+    nudges_sweep()
+    [to_student] = kinds(ms.student)
+    [to_mentor] = kinds(ms.mentor)
+    assert (to_student.kind, to_mentor.kind) == (Kind.MENTORSHIP_MATCHED,) * 2
+    assert ms.mentor.name in to_student.title
+    assert ms.student.name in to_mentor.title
+    assert OutboxMessage.objects.filter(kind=Kind.MENTORSHIP_MATCHED).count() == 2
+
+
+def test_mentorship_kinds_default_to_straight_away():
+    mentorship_kinds = [k for k in Kind.values if k.startswith("mentorship_")]
+    assert len(mentorship_kinds) == 5
+    assert {get_rule(k).default_mode for k in mentorship_kinds} == {Mode.IMMEDIATE}
+
+
 def test_expiring_request_nudges_the_mentor_within_two_days_only():
     soon = MentorshipFactory(expires_at=timezone.now() + dt.timedelta(hours=30))
     later = MentorshipFactory(expires_at=timezone.now() + dt.timedelta(days=5))
@@ -201,6 +228,62 @@ def test_follow_up_due_then_cleared_by_a_reply():
     nudges_sweep()
     item.refresh_from_db()
     assert item.read_at is not None
+
+
+def _due_contacts(owner, count, today):
+    from apps.research.models import Contact
+
+    return [
+        Contact.objects.create(
+            owner=owner,
+            name=f"Prof. {i}",
+            status=ContactStatus.EMAILED,
+            follow_up_on=today - dt.timedelta(days=count - i),
+        )
+        for i in range(count)
+    ]
+
+
+def test_follow_ups_respect_the_default_weekly_cap_over_a_rolling_week():
+    owner = UserFactory(is_student=True, timezone="UTC")
+    now = timezone.now()
+    oldest_first = _due_contacts(owner, 5, now.date())
+    nudges_sweep(now=now, force=True)
+    nudges_sweep(now=now + dt.timedelta(hours=2), force=True)
+    first = kinds(owner, Kind.FOLLOW_UP_DUE)
+    # The default cap is 3 (no preferences row); the oldest follow-ups go first.
+    assert sorted(n.object_id for n in first) == [c.pk for c in oldest_first[:3]]
+    nudges_sweep(now=now + dt.timedelta(days=6, hours=23), force=True)
+    assert len(kinds(owner, Kind.FOLLOW_UP_DUE)) == 3
+    # Seven days on, the week's budget is free again: the two left are nudged.
+    nudges_sweep(now=now + dt.timedelta(days=7, minutes=1), force=True)
+    assert {n.object_id for n in kinds(owner, Kind.FOLLOW_UP_DUE)} == {c.pk for c in oldest_first}
+
+
+@pytest.mark.parametrize("cap", [0, 1, 4])
+def test_follow_ups_respect_the_persons_own_weekly_cap(cap):
+    from apps.research.services import research_preferences_update
+
+    owner, other = UserFactory(is_student=True), UserFactory(is_student=True)
+    research_preferences_update(user=owner, followup_weekly_cap=cap)
+    _due_contacts(owner, 6, timezone.localdate())
+    _due_contacts(other, 6, timezone.localdate())
+    nudges_sweep(force=True)
+    assert len(kinds(owner, Kind.FOLLOW_UP_DUE)) == cap
+    assert len(kinds(other, Kind.FOLLOW_UP_DUE)) == 3
+
+
+def test_a_snoozed_follow_up_does_not_use_up_the_weekly_cap():
+    owner = UserFactory(is_student=True, timezone="UTC")
+    contacts = _due_contacts(owner, 4, timezone.now().date())
+    Snooze.objects.create(
+        user=owner,
+        kind=Kind.FOLLOW_UP_DUE,
+        object_id=contacts[0].pk,
+        until=timezone.now() + dt.timedelta(days=1),
+    )
+    nudges_sweep(force=True)
+    assert sorted(n.object_id for n in kinds(owner)) == [c.pk for c in contacts[1:]]
 
 
 def test_deadline_countdown_at_7_days_in_the_venues_time():

@@ -90,25 +90,6 @@ def test_followups_due_is_one_query(student, size, django_assert_num_queries):
         assert len(list(selectors.followups_due(user=student, now=timezone.now()))) == size
 
 
-def test_weekly_cap_limits_follow_up_reminders(student):
-    services.research_preferences_update(user=student, followup_weekly_cap=2)
-    for i in range(4):
-        ContactFactory(
-            owner=student,
-            status=ContactStatus.EMAILED,
-            follow_up_on=dt.date(2026, 1, 1) + dt.timedelta(days=i),
-        )
-    now = timezone.now()
-    first = selectors.followups_to_remind(user=student, now=now)
-    assert len(first) == 2
-    services.followup_reminders_record(user=student, contacts=first, now=now)
-    assert selectors.followups_to_remind(user=student, now=now + dt.timedelta(days=1)) == []
-    # A week later the budget is back and only the not-yet-reminded ones remain.
-    again = selectors.followups_to_remind(user=student, now=now + dt.timedelta(days=7, hours=1))
-    assert {c.pk for c in again}.isdisjoint({c.pk for c in first})
-    assert len(again) == 2
-
-
 def test_default_cap_applies_without_preferences(student):
     assert selectors.followup_weekly_cap(user=student) == 3
 

@@ -128,12 +128,3 @@ def test_preferences_update_is_idempotent(student):
     prefs = services.research_preferences_update(user=student, followup_weekly_cap=1)
     assert prefs.followup_weekly_cap == 1
     assert type(prefs).objects.filter(user=student).count() == 1
-
-
-def test_reminders_are_claimed_once_per_follow_up_date(student):
-    contact = ContactFactory(owner=student, follow_up_on=DAY, status=ContactStatus.EMAILED)
-    now = timezone.now()
-    assert services.followup_reminders_record(user=student, contacts=[contact], now=now) == [
-        contact
-    ]
-    assert services.followup_reminders_record(user=student, contacts=[contact], now=now) == []

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.apps import apps
+
 from apps.nudges.models import Kind, Mode
 from apps.nudges.rules import HOURLY, Rule, register, table, url_sql
 
@@ -27,6 +29,7 @@ def _params(now: datetime) -> dict:
         "countdown_hi": now + timedelta(days=max(COUNTDOWN_DAYS) + 2),
         "countdown_days": list(COUNTDOWN_DAYS),
         "date_hi": now.date() + timedelta(days=1),
+        "week_ago": now - timedelta(days=7),
     }
 
 
@@ -93,22 +96,53 @@ def _contact_url() -> str:
     return url_sql(("research:contact_detail",), "c.id", fallback="research:contact_list")
 
 
+def _default_weekly_cap() -> int:
+    field = apps.get_model("research.ResearchPreferences")._meta.get_field("followup_weekly_cap")
+    return int(field.default)
+
+
 def _follow_up_sql() -> str:
+    # The weekly cap: a person gets at most ``followup_weekly_cap`` follow-up nudges in
+    # any seven days (the model default without a preferences row). Already-nudged
+    # follow-ups are left out before ranking so they cannot use up the budget; the
+    # oldest due follow-ups go first. The count per person reads the dedup index
+    # (user, kind, ...) of nudges_notification.
     return f"""
-    SELECT c.owner_id AS user_id, c.id AS object_id, c.follow_up_on::text AS period,
-           'Follow up with ' || c.name
-             || CASE WHEN c.affiliation <> '' THEN ' (' || c.affiliation || ')' ELSE '' END
-             AS title,
-           'No reply since ' || COALESCE(to_char(c.last_emailed_on, 'FMDD Mon YYYY'), 'your email')
-             || '. A short, polite follow-up often gets the answer.' AS body,
-           {_contact_url()} AS url
-    FROM {table("research.Contact")} c
-    JOIN accounts_user u ON u.id = c.owner_id
-    JOIN tz_now t ON t.tz = u.timezone
-    WHERE c.follow_up_on IS NOT NULL
-      AND c.follow_up_on < %(date_hi)s
-      AND c.follow_up_on <= t.local_date
-      AND c.status NOT IN {CONTACT_CLOSED}
+    SELECT ranked.user_id, ranked.object_id, ranked.period, ranked.title, ranked.body,
+           ranked.url
+    FROM (
+        SELECT c.owner_id AS user_id, c.id AS object_id, c.follow_up_on::text AS period,
+               'Follow up with ' || c.name
+                 || CASE WHEN c.affiliation <> '' THEN ' (' || c.affiliation || ')' ELSE '' END
+                 AS title,
+               'No reply since '
+                 || COALESCE(to_char(c.last_emailed_on, 'FMDD Mon YYYY'), 'your email')
+                 || '. A short, polite follow-up often gets the answer.' AS body,
+               {_contact_url()} AS url,
+               row_number() OVER (PARTITION BY c.owner_id ORDER BY c.follow_up_on, c.id)
+                 AS position,
+               COALESCE(rp.followup_weekly_cap, {_default_weekly_cap()}) AS cap
+        FROM {table("research.Contact")} c
+        JOIN accounts_user u ON u.id = c.owner_id
+        JOIN tz_now t ON t.tz = u.timezone
+        LEFT JOIN {table("research.ResearchPreferences")} rp ON rp.user_id = c.owner_id
+        WHERE c.follow_up_on IS NOT NULL
+          AND c.follow_up_on < %(date_hi)s
+          AND c.follow_up_on <= t.local_date
+          AND c.status NOT IN {CONTACT_CLOSED}
+          AND NOT EXISTS (
+              SELECT 1 FROM nudges_notification n
+              WHERE n.user_id = c.owner_id AND n.kind = %(kind)s AND n.object_id = c.id
+                AND n.period = c.follow_up_on::text)
+          AND NOT EXISTS (
+              SELECT 1 FROM nudges_snooze z
+              WHERE z.user_id = c.owner_id AND z.kind = %(kind)s AND z.object_id = c.id
+                AND z.until > %(now)s)
+    ) ranked
+    WHERE ranked.position <= ranked.cap - (
+        SELECT count(*) FROM nudges_notification n
+        WHERE n.user_id = ranked.user_id AND n.kind = %(kind)s
+          AND n.created_at > %(week_ago)s)
     """
 
 
@@ -154,7 +188,7 @@ register(
         kind=Kind.FOLLOW_UP_DUE,
         default_mode=Mode.DAILY,
         sql=_follow_up_sql,
-        requires=("research.Contact",),
+        requires=("research.Contact", "research.ResearchPreferences"),
         params=_params,
         every_seconds=HOURLY,
         stale_sql=_follow_up_stale,
