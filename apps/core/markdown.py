@@ -1,7 +1,7 @@
 """Markdown for user-written text (descriptions, notes, summaries), made safe to show.
 
 Markdown is rendered first and the HTML is then cleaned by nh3 against an allow-list,
-so raw HTML, ``<script>``, event attributes and ``javascript:`` links cannot survive.
+so raw HTML, script elements, event attributes and ``javascript:`` links cannot survive.
 """
 
 from __future__ import annotations

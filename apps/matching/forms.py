@@ -10,26 +10,13 @@ from apps.matching.models import (
     ShareArea,
     StudentPreferences,
 )
+from apps.matching.services import MENTOR_PROFILE_FIELDS, PREFERENCE_FIELDS
 
 
 class MentorProfileForm(forms.ModelForm):
     class Meta:
         model = MentorProfile
-        fields = [
-            "research_areas",
-            "topic_tags",
-            "method_tags",
-            "seniority",
-            "institution",
-            "can_supervise_phd",
-            "capacity",
-            "accepting",
-            "cadence",
-            "involvement",
-            "channel",
-            "languages",
-            "offer",
-        ]
+        fields = list(MENTOR_PROFILE_FIELDS)
         widgets = {
             "research_areas": forms.Textarea(attrs={"rows": 3}),
             "offer": forms.Textarea(attrs={"rows": 3}),
@@ -39,17 +26,7 @@ class MentorProfileForm(forms.ModelForm):
 class StudentPreferencesForm(forms.ModelForm):
     class Meta:
         model = StudentPreferences
-        fields = [
-            "interests",
-            "tags",
-            "goals",
-            "preferred_seniority",
-            "preferred_cadence",
-            "preferred_involvement",
-            "preferred_channel",
-            "languages",
-            "timezone_tolerance_hours",
-        ]
+        fields = list(PREFERENCE_FIELDS)
         widgets = {
             "interests": forms.Textarea(attrs={"rows": 3}),
             "goals": forms.Textarea(attrs={"rows": 3}),
