@@ -15,6 +15,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "status",
         "attempts",
         "next_attempt_at",
+        "leased_until",
         "sent_at",
         "short_error",
     ]
@@ -23,7 +24,14 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     date_hierarchy = "created_at"
     raw_id_fields = ["user", "notification"]
-    readonly_fields = ["claimed_at", "sent_at", "attempts", "last_error", "created_at"]
+    readonly_fields = [
+        "claimed_at",
+        "leased_until",
+        "sent_at",
+        "attempts",
+        "last_error",
+        "created_at",
+    ]
     actions = ["retry_now"]
 
     @admin.display(description="failure reason")
@@ -35,7 +43,10 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         from django.utils import timezone
 
         count = queryset.exclude(status=OutboxMessage.Status.SENT).update(
-            status=OutboxMessage.Status.PENDING, next_attempt_at=timezone.now(), attempts=0
+            status=OutboxMessage.Status.PENDING,
+            next_attempt_at=timezone.now(),
+            leased_until=None,
+            attempts=0,
         )
         self.message_user(request, f"{count} message(s) will go out with the next sweep.")
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from apps.nudges.models import Kind, KindPreference, Notification, NudgeSettings, OutboxMessage
 from apps.nudges.rules import default_mode
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from apps.accounts.models import User
 
 MENTOR_KINDS = [Kind.MENTORSHIP_REQUEST, Kind.MENTORSHIP_EXPIRING, Kind.MENTOR_WEEKLY]
@@ -40,6 +42,16 @@ def preferences_for_user(*, user: User) -> tuple[NudgeSettings, dict[str, str]]:
     chosen = dict(KindPreference.objects.filter(user=user).values_list("kind", "mode"))
     modes = {kind: chosen.get(kind) or default_mode(kind) for kind in kinds_for_user(user=user)}
     return settings_row, modes
+
+
+def outbox_due(*, now: datetime) -> QuerySet[OutboxMessage]:
+    """Outbox rows a claim at ``now`` would take: pending, due, and not leased by a
+    worker (a lease that has run out means that worker died)."""
+    return OutboxMessage.objects.filter(
+        Q(leased_until__isnull=True) | Q(leased_until__lte=now),
+        status=OutboxMessage.Status.PENDING,
+        next_attempt_at__lte=now,
+    )
 
 
 def delivery_log_for_coordinator(

@@ -38,6 +38,7 @@ from apps.nudges.rules import (
     rule_is_due,
     rule_run,
 )
+from apps.nudges.selectors import outbox_due
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -159,9 +160,7 @@ def _mark_rules_done(keys: list[str]) -> None:
 def outbox_due_count(*, now: datetime, cap: int | None = None) -> int:
     cap = cap or conf.BATCH_SIZE * conf.MAX_PARALLEL_SENDS
     # Counting at most `cap` rows keeps this cheap when a backlog is huge.
-    return OutboxMessage.objects.filter(
-        status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now
-    )[:cap].count()
+    return outbox_due(now=now)[:cap].count()
 
 
 def outbox_enqueue_sends(*, due: int) -> int:
@@ -187,12 +186,17 @@ def outbox_enqueue_sends(*, due: int) -> int:
 # ``id = ANY(ARRAY(...))`` rather than ``id IN (...)``: with IN the planner may hash-join
 # the claimed ids against a full scan of the table; the array makes it fetch exactly
 # those rows by primary key, so the claim's cost follows the batch, not the table.
+# The lease goes in ``leased_until``, which no index covers, and ``next_attempt_at``
+# stays put: the UPDATE then adds no index entries (a HOT update), which is most of
+# what a claim used to cost. Rows leased by a live worker are still in the partial
+# index and are skipped by the heap filter; there are at most a few batches of them.
 CLAIM_SQL = """
 UPDATE nudges_outboxmessage
-SET claimed_at = %(now)s, next_attempt_at = %(lease_until)s, attempts = attempts + 1
+SET claimed_at = %(now)s, leased_until = %(lease_until)s, attempts = attempts + 1
 WHERE id = ANY(ARRAY(
     SELECT id FROM nudges_outboxmessage
     WHERE status = 'pending' AND next_attempt_at <= %(now)s
+      AND (leased_until IS NULL OR leased_until <= %(now)s)
     ORDER BY next_attempt_at
     LIMIT %(limit)s
     FOR UPDATE SKIP LOCKED
@@ -203,7 +207,7 @@ RETURNING id
 
 def outbox_claim(*, limit: int, now: datetime | None = None) -> list[int]:
     """Claim up to ``limit`` due rows for this worker, in one statement. ``SKIP LOCKED``
-    lets parallel workers take disjoint batches; pushing ``next_attempt_at`` a lease
+    lets parallel workers take disjoint batches; setting ``leased_until`` a lease
     ahead both hides the rows from other claims and brings them back if this worker
     dies. The inner query reads the partial index ``nudges_outbox_due``."""
     _require_postgresql()
@@ -333,6 +337,10 @@ def _send_one(message, prefs, mail_connection, result: SendResult, sent: list[_S
     email = built.email
     try:
         if mail_connection is not None:
+            # Django's backend only keeps a connection it was given open; one it opens
+            # inside send() it closes again. So open it here (a no-op while it is open,
+            # and again after a failure closed it) and the whole batch shares it.
+            mail_connection.open()
             email.connection = mail_connection
         email.send(fail_silently=False)
     except Exception as exc:
@@ -444,8 +452,10 @@ def _mark_failed(message: OutboxMessage, reason: str) -> None:
 
 
 def _mark_retry(message: OutboxMessage, exc: BaseException) -> None:
+    # Ending the lease hands the row back to the claim at its new ``next_attempt_at``.
     _owned(message).update(
         next_attempt_at=timezone.now() + retry_delay(message.attempts),
+        leased_until=None,
         last_error=f"{type(exc).__name__}: {exc}"[:2000],
     )
 

@@ -78,11 +78,48 @@ def test_claim_takes_only_due_rows_and_leases_them():
     due = OutboxFactory()
     OutboxFactory(next_attempt_at=timezone.now() + dt.timedelta(hours=1))
     OutboxFactory(status=Status.SENT)
+    due_at = due.next_attempt_at
     assert outbox_claim(limit=10) == [due.pk]
     assert outbox_claim(limit=10) == []  # leased
     due.refresh_from_db()
     assert due.attempts == 1
     assert due.claimed_at is not None
+    assert due.leased_until == due.claimed_at + dt.timedelta(seconds=conf.CLAIM_LEASE_SECONDS)
+    assert due.next_attempt_at == due_at  # the lease lives in its own column
+
+
+def test_claim_rewrites_rows_without_new_index_entries():
+    from django.db import connection
+
+    def updates() -> tuple[int, int]:
+        # This transaction's own counters: rows updated, and of those, HOT updates.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_stat_get_xact_tuples_updated(c.oid), "
+                "pg_stat_get_xact_tuples_hot_updated(c.oid) "
+                "FROM pg_class c WHERE c.relname = 'nudges_outboxmessage'"
+            )
+            updated, hot = cursor.fetchone()
+        return updated, hot
+
+    OutboxFactory.create_batch(5)
+    before = updates()
+    assert len(outbox_claim(limit=10)) == 5
+    after = updates()
+    assert (after[0] - before[0], after[1] - before[1]) == (5, 5)
+
+
+def test_leased_rows_are_not_due_until_the_lease_runs_out():
+    from apps.nudges.selectors import outbox_due
+
+    rows = OutboxFactory.create_batch(2)
+    now = timezone.now()
+    [claimed] = outbox_claim(limit=1, now=now)
+    assert list(outbox_due(now=now).values_list("pk", flat=True)) == [
+        r.pk for r in rows if r.pk != claimed
+    ]
+    later = now + dt.timedelta(seconds=conf.CLAIM_LEASE_SECONDS + 1)
+    assert outbox_due(now=later).count() == 2  # the lease ran out: the worker died
 
 
 def test_row_of_a_dead_worker_is_reclaimed_after_the_lease():
@@ -292,3 +329,29 @@ def test_send_nudges_on_sqlite_says_so_in_one_line(tmp_path):
         "CommandError: Nudges need PostgreSQL: set DATABASE_URL to a PostgreSQL database "
         "(this install uses sqlite); nothing was sent."
     ]
+
+
+@pytest.mark.parametrize(("reuse", "connections"), [(True, 1), (False, 3)])
+def test_a_batch_shares_one_smtp_connection(settings, monkeypatch, reuse, connections):
+    from django.core.mail.backends.smtp import EmailBackend
+
+    from tests.nudges.harness import SmtpSink
+
+    opened: list[smtplib.SMTP] = []
+
+    class CountingSMTP(smtplib.SMTP):
+        def __init__(self, *args, **kwargs):
+            opened.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(EmailBackend, "connection_class", property(lambda self: CountingSMTP))
+    sink = SmtpSink().start()
+    try:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
+        OutboxFactory.create_batch(3)
+        assert outbox_send_batch(reuse_connection=reuse).sent == 3
+    finally:
+        sink.stop()
+    assert sink.count == 3
+    assert len(opened) == connections

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.nudges.models import OutboxMessage
+from apps.nudges.selectors import outbox_due
 from apps.nudges.services import nudges_sweep, outbox_send_due
 
 
@@ -45,9 +45,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             result = nudges_sweep(now=now, force=True)
             due = (
-                OutboxMessage.objects.filter(
-                    status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now
-                )
+                outbox_due(now=now)
                 .select_related("user", "notification")
                 .order_by("next_attempt_at", "id")
             )
