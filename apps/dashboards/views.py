@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.core.csv_export import csv_safe
 from apps.core.http import AuthenticatedHttpRequest
 from apps.dashboards import selectors, services
 from apps.dashboards.forms import DoneForm, MenteeCommentForm, SnoozeForm, TableForm
@@ -238,16 +239,6 @@ def programme(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     prog = _get_programme_for_user(request.user, pk)
     members = selectors.programme_members(programme=prog)
     return render(request, "dashboards/programme.html", {"programme": prog, **members})
-
-
-# Spreadsheets run a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 @require_GET

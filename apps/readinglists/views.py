@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.core.csv_export import csv_safe
 from apps.core.http import AuthenticatedHttpRequest
 from apps.matching.selectors import active_mentorships_for_mentor, mentor_can_view
 from apps.readinglists import selectors, services
@@ -433,15 +434,6 @@ def export_bibtex(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(body, content_type="application/x-bibtex; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_export_name(reading_list, "bib")}"'
     return response
-
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
-
-
-def csv_safe(value: object) -> str:
-    """Neutralise spreadsheet formulas: a leading quote makes the cell plain text."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
 
 
 @require_GET

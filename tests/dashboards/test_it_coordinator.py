@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.dashboards.views import csv_safe
+from apps.core.csv_export import csv_safe
 from apps.matching.models import Mentorship
 from apps.milestones.models import Milestone
 from tests.accounts.factories import UserFactory
@@ -130,8 +130,11 @@ def test_csv_export_is_safe_against_formula_injection(client, coordinator):
         ("@x", "'@x"),
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),
+        ("|cmd", "'|cmd"),
         ("Ada", "Ada"),
         (3, 3),
+        (-3, -3),
+        (None, ""),
         ("", ""),
     ],
 )

@@ -3,7 +3,7 @@ import io
 
 from django.urls import reverse
 
-from apps.readinglists.views import csv_safe
+from apps.core.csv_export import csv_safe
 from tests.readinglists.factories import ItemFactory
 
 
