@@ -40,6 +40,7 @@ from apps.matching.models import CohortMembership, MemberRole, Mentorship, Progr
 from apps.matching.selectors import mentee_ids_sharing, programmes_for_coordinator
 from apps.milestones.models import CLOSED_STATUSES, Category, Milestone, MilestoneComment, Plan
 from apps.milestones.models import Status as MilestoneStatus
+from apps.milestones.selectors import percent
 from apps.nudges.models import Kind, KindPreference, NudgeSettings, Snooze
 from apps.readinglists.models import ReadingList, ReviewCard
 from apps.readinglists.selectors import DONE_STATUSES, reading_progress
@@ -108,10 +109,6 @@ def id_url(name: str, pk: int) -> str:
     return _url_pattern(name).format(int(pk))
 
 
-def _pct(part: int, whole: int) -> int:
-    return round(100 * part / whole) if whole > 0 else 0
-
-
 def _latest(*values: dt.datetime | None) -> dt.datetime | None:
     present = [v for v in values if v is not None]
     return max(present) if present else None
@@ -154,11 +151,11 @@ class MenteeRow:
 
     @property
     def plan_pct(self) -> int:
-        return _pct(self.plan_done, self.plan_total)
+        return percent(self.plan_done, self.plan_total)
 
     @property
     def reading_pct(self) -> int:
-        return _pct(self.reading_done, self.reading_total)
+        return percent(self.reading_done, self.reading_total)
 
     @property
     def level(self) -> int:
@@ -629,7 +626,7 @@ def mentee_detail(*, mentorship: Mentorship, now: dt.datetime | None = None) -> 
             .order_by("-is_primary", "title")
         )
         for p in plans:
-            p.pct = _pct(p.done, p.total)  # type: ignore[attr-defined]
+            p.pct = percent(p.done, p.total)  # type: ignore[attr-defined]
         milestones = list(
             Milestone.objects.filter(owned)
             .exclude(status__in=CLOSED_STATUSES)
@@ -665,7 +662,7 @@ def mentee_detail(*, mentorship: Mentorship, now: dt.datetime | None = None) -> 
         detail["reading"] = {
             **counts,
             "done": counts["read"] + counts["summarised"],
-            "pct": _pct(counts["read"] + counts["summarised"], counts["total"]),
+            "pct": percent(counts["read"] + counts["summarised"], counts["total"]),
             "cards_due": cards,
         }
     if mentorship.share_papers:
@@ -917,7 +914,7 @@ def category_progress(*, user: User, today: dt.date) -> list[dict[str, Any]]:
             {
                 **r,
                 "label": labels.get(r["category"], r["category"]),
-                "pct": _pct(r["done"], r["total"]),
+                "pct": percent(r["done"], r["total"]),
             }
             for r in rows
         ),
@@ -1025,7 +1022,7 @@ def coordinator_overview(*, user: User, now: dt.datetime | None = None) -> list[
                 "students": n_students,
                 "mentors": m.get("mentors", 0),
                 "matched": matched,
-                "matched_pct": _pct(matched, n_students),
+                "matched_pct": percent(matched, n_students),
                 "active_mentorships": active.get(p["pk"], 0),
                 "inactive_students": s.get("inactive_students", 0),
                 "mentors_at_capacity": m.get("at_capacity", 0),
@@ -1162,7 +1159,7 @@ def programme_members(*, programme: Programme, now: dt.datetime | None = None) -
     )
     for s in students:
         s["last_activity"] = _latest(s["last_login"], s["last_change"])
-        s["pct"] = _pct(s["milestones_done"], s["milestones_total"])
+        s["pct"] = percent(s["milestones_done"], s["milestones_total"])
         idle = s["last_activity"] is None or (now - s["last_activity"]).days >= INACTIVE_AMBER_DAYS
         s["inactive"] = idle
     mentors = list(

@@ -126,7 +126,7 @@ def plan_progress(*, plan: Plan) -> dict[str, Any]:
                 "total": row["total"],
                 "done": row["done"],
                 "overdue": row["overdue"],
-                "done_pct": _pct(row["done"], row["total"] - row["skipped"]),
+                "done_pct": percent(row["done"], row["total"] - row["skipped"]),
             }
             for row in rows
         ),
@@ -136,13 +136,13 @@ def plan_progress(*, plan: Plan) -> dict[str, Any]:
     return {
         **overall,
         "open": countable - overall["done"],
-        "done_pct": _pct(overall["done"], countable),
-        "on_track_pct": _pct(countable - overall["overdue"], countable),
+        "done_pct": percent(overall["done"], countable),
+        "on_track_pct": percent(countable - overall["overdue"], countable),
         "by_category": by_category,
     }
 
 
-def _pct(part: int, whole: int) -> int:
+def percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole > 0 else 0
 
 
