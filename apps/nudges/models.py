@@ -196,8 +196,9 @@ class OutboxMessage(models.Model):
 
     # Few indexes and no database-level foreign keys on purpose: a worst-case sweep
     # writes one row per due nudge and every claim rewrites the rows it takes, so each
-    # index and each per-row constraint check shows. The dedup constraint (user first)
-    # serves lookups by person; Django's cascade still deletes a person's rows.
+    # index and each per-row constraint check shows. A nudge's row is keyed by its
+    # notification (ids only grow: a cheap, right-hand index insert); digests by
+    # (person, kind, 0, day or week). Django's cascade still deletes a person's rows.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -235,9 +236,19 @@ class OutboxMessage(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = "outbox message"
         constraints = [
+            # A nudge's own email: at most one row per notification, whose key
+            # (person, kind, object, period) is unique in its own table.
             models.UniqueConstraint(
-                fields=["user", "kind", "object_id", "period"], name="nudges_outbox_dedup"
-            )
+                fields=["notification"],
+                condition=Q(notification__isnull=False),
+                name="nudges_outbox_one_per_notification",
+            ),
+            # A digest: one row per person, digest kind and local day or week.
+            models.UniqueConstraint(
+                fields=["user", "kind", "object_id", "period"],
+                condition=Q(notification__isnull=True),
+                name="nudges_outbox_digest_dedup",
+            ),
         ]
         indexes = [
             # The claim query: "pending AND next_attempt_at <= now ORDER BY next_attempt_at"

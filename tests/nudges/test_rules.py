@@ -349,6 +349,34 @@ def test_student_weekly_summary_on_their_day_and_never_empty():
     assert kinds(idle, Kind.STUDENT_WEEKLY) == []
 
 
+def test_student_weekly_summary_on_a_chosen_day_in_their_own_zone():
+    # Friday 20:00 in Honolulu is Saturday 06:00 UTC: the local day decides.
+    friday_evening = dt.datetime(2026, 11, 28, 6, tzinfo=UTC)
+    owner = MilestoneFactory(target_date=dt.date(2026, 11, 25)).plan.owner
+    owner.timezone = "Pacific/Honolulu"
+    owner.save(update_fields=["timezone"])
+    NudgeSettings.objects.create(user=owner, weekly_day=NudgeSettings.Weekday.FRIDAY)
+    default_day = MilestoneFactory(target_date=dt.date(2026, 11, 25)).plan.owner
+    nudges_sweep(now=friday_evening - dt.timedelta(days=1))  # Thursday there
+    assert kinds(owner, Kind.STUDENT_WEEKLY) == []
+    nudges_sweep(now=friday_evening)
+    nudges_sweep(now=friday_evening + dt.timedelta(hours=2), force=True)
+    [item] = kinds(owner, Kind.STUDENT_WEEKLY)
+    assert item.period == "2026-W48"
+    # Someone on the default day (Monday) gets nothing on a Friday or Saturday.
+    assert kinds(default_day, Kind.STUDENT_WEEKLY) == []
+
+
+def test_someone_who_moved_off_the_default_day_gets_no_summary_on_it():
+    monday = dt.datetime(2026, 11, 23, 9, tzinfo=UTC)
+    owner = MilestoneFactory(target_date=dt.date(2026, 11, 20)).plan.owner
+    NudgeSettings.objects.create(user=owner, weekly_day=NudgeSettings.Weekday.WEDNESDAY)
+    nudges_sweep(now=monday)
+    assert kinds(owner, Kind.STUDENT_WEEKLY) == []
+    nudges_sweep(now=monday + dt.timedelta(days=2))
+    assert len(kinds(owner, Kind.STUDENT_WEEKLY)) == 1
+
+
 def test_mentor_weekly_digest_lists_mentees_sharing_their_plan():
     monday = dt.datetime(2026, 11, 23, 9, tzinfo=UTC)
     mentor = UserFactory(is_mentor=True)
@@ -453,3 +481,12 @@ def test_event_rules_run_every_sweep():
     ms = MentorshipFactory()
     nudges_sweep(now=now + dt.timedelta(minutes=1))
     assert len(kinds(ms.mentor, Kind.MENTORSHIP_REQUEST)) == 1
+
+
+def test_zones_in_use_lists_each_zone_of_the_people_once():
+    from apps.nudges.rules import zones_in_use
+
+    for zone in ("Asia/Kolkata", "Asia/Kolkata", "America/Sao_Paulo"):
+        UserFactory(timezone=zone)
+    assert {"Asia/Kolkata", "America/Sao_Paulo"} <= set(zones_in_use())
+    assert len(zones_in_use()) == len(set(zones_in_use()))

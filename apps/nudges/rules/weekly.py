@@ -27,7 +27,7 @@ def _params(now: datetime) -> dict:
 
 
 # Per person: milestone counts, computed only for people whose summary day is today
-# and who have none yet this week (LATERAL keeps it to their own plans, by index).
+# (LATERAL keeps it to their own plans, by index).
 _STATS = f"""
     LATERAL (
         SELECT count(*) FILTER (WHERE m.status = 'done' AND m.completed_at >= %(week_ago)s)
@@ -42,11 +42,34 @@ _STATS = f"""
     ) st
 """
 
-_DUE_TODAY = f"""
-    t.isodow = COALESCE(s.weekly_day, {NudgeSettings.DEFAULT_WEEKDAY})
-    AND NOT EXISTS (SELECT 1 FROM nudges_notification x
-                    WHERE x.user_id = u.id AND x.kind = '{{kind}}' AND x.object_id = 0
-                      AND x.period = t.iso_week)
+# The people whose weekly day it is now, in their own zone, with their ISO week. Two
+# index-friendly halves: on the default day, everyone in the zones where it is that
+# day (by the timezone index) who kept the default; on any day, those who chose
+# another (few: a settings row each). On most days most zones match neither, so no
+# one is read at all. Those with this week's summary already written are left out.
+_WEEKLY_PEOPLE = f"""
+    (
+        SELECT u2.id AS user_id, t2.iso_week
+        FROM tz_now t2
+        JOIN accounts_user u2 ON u2.timezone = t2.tz
+        LEFT JOIN nudges_nudgesettings s2 ON s2.user_id = u2.id
+        WHERE t2.isodow = {NudgeSettings.DEFAULT_WEEKDAY}
+          AND COALESCE(s2.weekly_day, {NudgeSettings.DEFAULT_WEEKDAY})
+              = {NudgeSettings.DEFAULT_WEEKDAY}
+        UNION ALL
+        SELECT s2.user_id, t2.iso_week
+        FROM nudges_nudgesettings s2
+        JOIN accounts_user u2 ON u2.id = s2.user_id
+        JOIN tz_now t2 ON t2.tz = u2.timezone
+        WHERE s2.weekly_day <> {NudgeSettings.DEFAULT_WEEKDAY} AND s2.weekly_day = t2.isodow
+    ) wk
+    JOIN accounts_user u ON u.id = wk.user_id
+"""
+
+_NOT_YET = """
+    NOT EXISTS (SELECT 1 FROM nudges_notification x
+                WHERE x.user_id = u.id AND x.kind = '{kind}' AND x.object_id = 0
+                  AND x.period = wk.iso_week)
 """
 
 
@@ -57,7 +80,7 @@ def _tables() -> dict:
 def _student_sql() -> str:
     stats = _STATS.format(owner="u.id", **_tables())
     return f"""
-    SELECT u.id AS user_id, 0 AS object_id, t.iso_week AS period,
+    SELECT u.id AS user_id, 0 AS object_id, wk.iso_week AS period,
            'Your week: ' || st.done_week || ' done, ' || st.overdue || ' overdue, '
              || st.upcoming || ' due in the next 7 days' AS title,
            CASE WHEN st.overdue > 0
@@ -65,12 +88,10 @@ def _student_sql() -> str:
                 WHEN st.upcoming > 0 THEN 'Plan time this week for what is coming up.'
                 ELSE 'Well done. Pick the next milestone to start.' END AS body,
            {list_url(("milestones:plan_list",))} AS url
-    FROM accounts_user u
-    JOIN tz_now t ON t.tz = u.timezone
-    LEFT JOIN nudges_nudgesettings s ON s.user_id = u.id
+    FROM {_WEEKLY_PEOPLE}
     CROSS JOIN {stats}
     WHERE u.is_student AND u.is_active
-      AND {_DUE_TODAY.format(kind=Kind.STUDENT_WEEKLY.value)}
+      AND {_NOT_YET.format(kind=Kind.STUDENT_WEEKLY.value)}
       AND st.done_week + st.overdue + st.upcoming > 0
     """
 
@@ -78,7 +99,7 @@ def _student_sql() -> str:
 def _mentor_sql() -> str:
     stats = _STATS.format(owner="ms.student_id", **_tables())
     return f"""
-    SELECT u.id AS user_id, 0 AS object_id, t.iso_week AS period,
+    SELECT u.id AS user_id, 0 AS object_id, wk.iso_week AS period,
            'Your mentees this week: ' || count(*) || ' to check in with' AS title,
            string_agg(
              COALESCE(NULLIF(me.display_name, ''), me.email) || ': '
@@ -88,18 +109,16 @@ def _mentor_sql() -> str:
                        THEN ', inactive for {INACTIVE_DAYS}+ days' ELSE '' END,
              '; ' ORDER BY me.email) AS body,
            {list_url(("dashboards:mentor", "matching:mentorship_list"))} AS url
-    FROM accounts_user u
-    JOIN tz_now t ON t.tz = u.timezone
-    LEFT JOIN nudges_nudgesettings s ON s.user_id = u.id
+    FROM {_WEEKLY_PEOPLE}
     JOIN matching_mentorship ms ON ms.mentor_id = u.id AND ms.status = 'active'
                                AND ms.share_plan
     JOIN accounts_user me ON me.id = ms.student_id
     CROSS JOIN {stats}
     WHERE u.is_active
-      AND {_DUE_TODAY.format(kind=Kind.MENTOR_WEEKLY.value)}
+      AND {_NOT_YET.format(kind=Kind.MENTOR_WEEKLY.value)}
       AND (st.overdue + st.upcoming + st.done_week > 0
            OR st.last_activity IS NULL OR st.last_activity < %(inactive_before)s)
-    GROUP BY u.id, t.iso_week
+    GROUP BY u.id, wk.iso_week
     """
 
 
