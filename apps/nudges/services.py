@@ -49,6 +49,8 @@ logger = logging.getLogger(__name__)
 # Any sweep holds this transaction-level advisory lock: a second scheduler's sweep
 # waits rather than racing the first on the same unique keys (which could deadlock).
 SWEEP_LOCK_KEY = 0x6E75_6467  # "nudg"
+# A sweep that writes at least this many rows refreshes the nudge tables' statistics.
+ANALYZE_AFTER_ROWS = 10_000
 
 
 @dataclass
@@ -90,23 +92,16 @@ waiting AS (
 INSERT INTO nudges_outboxmessage
     (user_id, kind, object_id, period, status, next_attempt_at, attempts, last_error,
      subject, created_at)
-SELECT w.user_id, slot.kind, 0, slot.period, 'pending', %(now)s, 0, '', '', %(now)s
+SELECT w.user_id,
+       CASE w.delivery WHEN 'daily' THEN '{DIGEST_DAILY}' ELSE '{DIGEST_WEEKLY}' END,
+       0,
+       CASE w.delivery WHEN 'daily' THEN t.local_date::text ELSE t.iso_week END,
+       'pending', %(now)s, 0, '', '', %(now)s
 FROM waiting w
 JOIN accounts_user u ON u.id = w.user_id AND u.is_active
 JOIN tz_now t ON t.tz = u.timezone
 LEFT JOIN nudges_nudgesettings s ON s.user_id = w.user_id
-CROSS JOIN LATERAL (
-    SELECT CASE w.delivery WHEN 'daily' THEN '{DIGEST_DAILY}' ELSE '{DIGEST_WEEKLY}' END
-               AS kind,
-           CASE w.delivery WHEN 'daily' THEN t.local_date::text ELSE t.iso_week END AS period
-) slot
 WHERE t.local_hour >= COALESCE(s.digest_hour, {NudgeSettings.DEFAULT_HOUR})
-  -- Until a digest is sent its notifications stay waiting: skip the slots already
-  -- queued, by index, rather than let each sweep collide with them again.
-  AND NOT EXISTS (
-      SELECT 1 FROM nudges_outboxmessage o
-      WHERE o.user_id = w.user_id AND o.kind = slot.kind AND o.object_id = 0
-        AND o.period = slot.period AND o.notification_id IS NULL)
   AND (s.paused_until IS NULL OR s.paused_until < t.local_date)
   AND CASE w.delivery
         WHEN 'daily' THEN NOT (COALESCE(s.weekdays_only, TRUE) AND t.isodow >= 6)
@@ -145,6 +140,11 @@ def nudges_sweep(*, now: datetime | None = None, force: bool = False) -> SweepRe
             result.queued_immediate += queued
             if key:
                 done_keys.append(key)
+        if result.total_created + result.queued_immediate >= ANALYZE_AFTER_ROWS:
+            # The rules find the keys already written by index lookups; planned on
+            # statistics from before a large write, the next sweep could scan instead.
+            # Refresh them now rather than wait for autovacuum (a sample: ~0.1 s).
+            cursor.execute("ANALYZE nudges_notification, nudges_outboxmessage")
         # Notifications written elsewhere (not by a rule) still get their outbox rows.
         cursor.execute(QUEUE_IMMEDIATE_SQL, {"now": now})
         result.queued_immediate += cursor.rowcount

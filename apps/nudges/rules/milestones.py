@@ -26,8 +26,9 @@ def _params(now: datetime) -> dict:
         "date_hi": utc_today + timedelta(days=DUE_SOON_DAYS + 1),
         "due_soon_days": DUE_SOON_DAYS,
         "overdue_since": utc_today - timedelta(days=OVERDUE_NAG_DAYS),
-        # Yesterday somewhere is at most today in UTC (zones run UTC-12..+14).
-        "overdue_until": utc_today + timedelta(days=1),
+        # Overdue means before the local today, which is at most tomorrow in UTC
+        # (zones run UTC-12..+14): so at the latest today.
+        "overdue_until": utc_today,
     }
 
 
