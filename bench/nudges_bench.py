@@ -224,7 +224,10 @@ def bench_worst_case(now, students: int) -> None:
         ON CONFLICT (user_id, kind) DO UPDATE SET mode = 'immediate'
         """
     )
-    execute("ANALYZE")
+    # The UPDATEs above rewrote every milestone, card and contact; in production
+    # autovacuum would have cleaned up after such a change long before, so measure the
+    # sweep on vacuumed tables (as the claim benchmark does) rather than on dead rows.
+    execute("VACUUM ANALYZE")
     result, ms, queries = sweep_with_queries(now, show_slowest=4)
     print(
         f"worst case sweep: {ms / 1000:8.2f} s, {queries} queries, "

@@ -198,9 +198,11 @@ def outbox_enqueue_sends(*, due: int) -> int:
 # --- Delivery -----------------------------------------------------------------------
 
 
-# ``id = ANY(ARRAY(...))`` rather than ``id IN (...)``: with IN the planner may hash-join
-# the claimed ids against a full scan of the table; the array makes it fetch exactly
-# those rows by primary key, so the claim's cost follows the batch, not the table.
+# ``ctid = ANY(ARRAY(...))`` rather than ``id IN (...)``: with IN the planner may
+# hash-join the claimed ids against a full scan of the table; the array of row
+# addresses makes it fetch exactly those rows (a TID scan, without a second walk of
+# the primary key), so the claim's cost follows the batch, not the table. The
+# addresses cannot go stale in between: the same statement holds the rows' locks.
 # The lease goes in ``leased_until``, which no index covers, and ``next_attempt_at``
 # stays put: the UPDATE then adds no index entries (a HOT update), which is most of
 # what a claim used to cost. Rows leased by a live worker are still in the partial
@@ -208,8 +210,8 @@ def outbox_enqueue_sends(*, due: int) -> int:
 CLAIM_SQL = """
 UPDATE nudges_outboxmessage
 SET claimed_at = %(now)s, leased_until = %(lease_until)s, attempts = attempts + 1
-WHERE id = ANY(ARRAY(
-    SELECT id FROM nudges_outboxmessage
+WHERE ctid = ANY(ARRAY(
+    SELECT ctid FROM nudges_outboxmessage
     WHERE status = 'pending' AND next_attempt_at <= %(now)s
       AND (leased_until IS NULL OR leased_until <= %(now)s)
     ORDER BY next_attempt_at
