@@ -2,8 +2,9 @@
 
 A rule writes a ``Notification`` (the in-app item) keyed by (person, kind, object, period)
 so a rule re-run, or two sweeps at once, can never create it twice. Emails are rows in
-``OutboxMessage`` with the same kind of key: one row per immediate notification, one row
-per person and digest slot (a local date, or an ISO week) for digests.
+``OutboxMessage``: one row per immediate notification (unique by notification), one row
+per person and digest slot (a local date, or an ISO week) for digests (unique by person,
+digest kind and slot).
 """
 
 from __future__ import annotations

@@ -161,7 +161,7 @@ def _require_postgresql() -> None:
     if connection.vendor != "postgresql":
         raise ImproperlyConfigured(
             "Nudges need PostgreSQL (set DATABASE_URL): the sweep and the claim use "
-            "INSERT ... ON CONFLICT with CTEs and SELECT ... FOR UPDATE SKIP LOCKED."
+            "data-modifying CTEs, ON CONFLICT and SELECT ... FOR UPDATE SKIP LOCKED."
         )
 
 
