@@ -301,6 +301,27 @@ def test_sweep_query_count_does_not_grow_with_rows(django_assert_max_num_queries
     assert run() == small
 
 
+def test_a_large_sweep_refreshes_the_nudge_tables_statistics(monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.nudges import services
+
+    def analyzed(ctx):
+        return [q for q in ctx.captured_queries if q["sql"].startswith("ANALYZE nudges_")]
+
+    MentorshipFactory()
+    with CaptureQueriesContext(connection) as small:
+        nudges_sweep()
+    assert analyzed(small) == []
+    monkeypatch.setattr(services, "ANALYZE_AFTER_ROWS", 1)
+    MentorshipFactory()
+    with CaptureQueriesContext(connection) as large:
+        result = nudges_sweep()
+    assert result.total_created >= 1
+    assert len(analyzed(large)) == 1
+
+
 def test_send_nudges_on_sqlite_says_so_in_one_line(tmp_path):
     import os
     import subprocess
