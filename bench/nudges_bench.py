@@ -15,7 +15,8 @@ cards, 2 contacts, so 100,000 students make ~1,000,000 rows). It then reports:
   "immediately", so every nudge is also written to the outbox; with the query count;
 - claiming a batch of 1,000 due outbox rows, and EXPLAIN of the claim query;
 - delivery to a local SMTP sink (aiosmtpd in a separate process), with one connection
-  per batch and with a new connection per message.
+  per batch and with a new connection per message, from one process and from one worker
+  as deployed (a prefork pool of two processes).
 """
 
 from __future__ import annotations
@@ -302,10 +303,40 @@ sys.stdin.read()
 """
 
 
+def _send_in(processes: int, reuse: bool) -> tuple[int, float]:
+    """Drain the due rows with ``processes`` senders at once, as one Celery worker's
+    prefork pool does; returns (emails sent, wall-clock ms)."""
+    import multiprocessing
+
+    from django.db import connections
+
+    from apps.nudges.services import outbox_send_due
+
+    if processes == 1:
+        result, ms = timed(outbox_send_due, reuse_connection=reuse)
+        return result.sent, ms
+    # Each forked sender must open its own connections: none (pooled or not) may be
+    # inherited across the fork.
+    for conn in connections.all():
+        conn.close()
+        if hasattr(conn, "close_pool"):
+            conn.close_pool()
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        start = time.perf_counter()
+        sent = pool.map(_pool_send, [reuse] * processes)
+        ms = (time.perf_counter() - start) * 1000
+    return sum(sent), ms
+
+
+def _pool_send(reuse: bool) -> int:
+    from apps.nudges.services import outbox_send_due
+
+    return outbox_send_due(reuse_connection=reuse).sent
+
+
 def bench_smtp(now, messages: int, runs: int = 3) -> None:
     from django.conf import settings
 
-    from apps.nudges.services import outbox_send_due
     from tests.nudges.harness import free_port
 
     port = free_port()
@@ -317,8 +348,15 @@ def bench_smtp(now, messages: int, runs: int = 3) -> None:
     sink.stdout.readline()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    cases = (
+        (True, 1, messages, "one process, one connection per batch"),
+        (False, 1, max(200, messages // 4), "one process, new connection per message"),
+        # The worker as deployed (docker-compose: --concurrency=2): two pool processes.
+        (True, 2, messages, "one worker (2 pool processes), one connection per batch"),
+        (False, 2, max(200, messages // 4), "one worker (2 pool processes), new connection each"),
+    )
     try:
-        for reuse, count in ((True, messages), (False, max(200, messages // 4))):
+        for reuse, processes, count, label in cases:
             rates = []
             for _ in range(runs):
                 execute("UPDATE nudges_outboxmessage SET status = 'skipped'")
@@ -333,11 +371,10 @@ def bench_smtp(now, messages: int, runs: int = 3) -> None:
                 # Both resets rewrite whole tables; vacuum them now, as in the claim
                 # benchmark, so autovacuum does not start on them mid-run.
                 execute("VACUUM ANALYZE nudges_outboxmessage, nudges_notification")
-                result, ms = timed(outbox_send_due, reuse_connection=reuse)
-                rates.append(result.sent / (ms / 1000))
-            label = "one connection per batch" if reuse else "new connection per message"
+                sent, ms = _send_in(processes, reuse)
+                rates.append(sent / (ms / 1000))
             print(
-                f"SMTP delivery, {label}: {result.sent} emails a run, median of {runs} runs "
+                f"SMTP delivery, {label}: {sent} emails a run, median of {runs} runs "
                 f"{statistics.median(rates):.0f} emails/s "
                 f"(runs: {', '.join(f'{r:.0f}' for r in rates)})"
             )
