@@ -490,3 +490,32 @@ def test_zones_in_use_lists_each_zone_of_the_people_once():
         UserFactory(timezone=zone)
     assert {"Asia/Kolkata", "America/Sao_Paulo"} <= set(zones_in_use())
     assert len(zones_in_use()) == len(set(zones_in_use()))
+
+
+def test_local_calendar_leaves_out_a_zone_it_does_not_know():
+    from apps.nudges.rules import local_calendar
+
+    calendar = local_calendar(dt.datetime(2026, 11, 27, 12, tzinfo=UTC), ["Not/AZone", "UTC"])
+    assert calendar["tz_names"] == ["UTC"]
+    assert calendar["tz_dates"] == [dt.date(2026, 11, 27)]
+
+
+@pytest.mark.parametrize("kind", [Kind.MILESTONE_DUE, Kind.MILESTONE_OVERDUE])
+def test_milestone_rules_filter_on_the_open_milestones_index_expression(kind):
+    # The rules must filter on exactly the expression of `milestone_open_target_date`
+    # (its statistics are what keep the sweep's plan small); were the two to drift
+    # apart, PostgreSQL could no longer use the index at all.
+    from django.db import connection, transaction
+
+    from apps.nudges.rules import TZ_NOW_CTE, local_calendar
+
+    MilestoneFactory(target_date=dt.date(2026, 11, 28))
+    rule = get_rule(kind)
+    now = dt.datetime(2026, 11, 27, 12, tzinfo=UTC)
+    sql = f"WITH {TZ_NOW_CTE}, c AS ({rule.sql()}) SELECT count(*) FROM c"  # noqa: S608 (code constants)
+    params = {"now": now, **local_calendar(now, ["UTC"]), **rule.params(now)}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "milestone_open_target_date" in plan

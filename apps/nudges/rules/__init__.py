@@ -180,7 +180,7 @@ def local_calendar(now: datetime, zones: Iterable[str]) -> dict[str, list]:
     }
 
 
-# The distinct zones of active people, by skipping through the timezone index (one
+# The distinct zones people have chosen, by skipping through the timezone index (one
 # probe per zone) rather than reading every person: a few dozen zones, not ~600, then
 # travel in each statement's tz_now arrays.
 ZONES_IN_USE_SQL = """

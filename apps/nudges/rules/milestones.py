@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from apps.milestones.models import OPEN_STATUSES
 from apps.nudges.models import Kind, Mode
 from apps.nudges.rules import HOURLY, Rule, register, table, url_sql
 
 DUE_SOON_DAYS = 3
 # A milestone overdue by more than this is a plan to revise, not a weekly reminder.
 OVERDUE_NAG_DAYS = 180
-OPEN = "('planned', 'in_progress', 'blocked')"
+# The open statuses, as the milestones app defines them (its nudge index uses the same).
+OPEN = "(" + ", ".join(f"'{status.value}'" for status in OPEN_STATUSES) + ")"
 
 
 def _params(now: datetime) -> dict:

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 
 from apps.nudges.models import Kind, Mode, NudgeSettings
 from apps.nudges.rules import HOURLY, Rule, list_url, register, table
+from apps.nudges.rules.milestones import OPEN
 
-OPEN = "('planned', 'in_progress', 'blocked')"
 INACTIVE_DAYS = 14
 
 
