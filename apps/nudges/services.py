@@ -19,8 +19,6 @@ from django.utils import timezone
 from apps.nudges import conf
 from apps.nudges.emails import build_email
 from apps.nudges.models import (
-    DIGEST_DAILY,
-    DIGEST_WEEKLY,
     UNSUBSCRIBE_ALL,
     Kind,
     KindPreference,
@@ -31,12 +29,13 @@ from apps.nudges.models import (
     Snooze,
 )
 from apps.nudges.rules import (
+    DIGEST_SLOTS_SQL,
     TZ_NOW_CTE,
     all_rules,
     local_calendar,
     rule_is_due,
-    rule_run,
     rules_clear,
+    rules_run,
     zones_in_use,
 )
 from apps.nudges.selectors import outbox_due
@@ -80,34 +79,58 @@ FROM q
 ON CONFLICT (notification_id) WHERE notification_id IS NOT NULL DO NOTHING
 """
 
-# One outbox row per person and digest slot. The slot is the person's local date (or
-# ISO week) from zoneinfo, so a DST change can neither skip a day (the hour test is
-# ">=") nor send two (the date is part of the unique key).
-QUEUE_DIGESTS_SQL = f"""
-WITH {TZ_NOW_CTE},
-waiting AS (
-    SELECT DISTINCT n.user_id, n.delivery FROM nudges_notification n
-    WHERE n.queued_at IS NULL AND n.delivery IN ('daily', 'weekly')
-)
-INSERT INTO nudges_outboxmessage
-    (user_id, kind, object_id, period, status, next_attempt_at, attempts, last_error,
-     subject, created_at)
-SELECT w.user_id,
-       CASE w.delivery WHEN 'daily' THEN '{DIGEST_DAILY}' ELSE '{DIGEST_WEEKLY}' END,
-       0,
-       CASE w.delivery WHEN 'daily' THEN t.local_date::text ELSE t.iso_week END,
-       'pending', %(now)s, 0, '', '', %(now)s
-FROM waiting w
-JOIN accounts_user u ON u.id = w.user_id AND u.is_active
-JOIN tz_now t ON t.tz = u.timezone
-LEFT JOIN nudges_nudgesettings s ON s.user_id = w.user_id
-WHERE t.local_hour >= COALESCE(s.digest_hour, {NudgeSettings.DEFAULT_HOUR})
-  AND (s.paused_until IS NULL OR s.paused_until < t.local_date)
-  AND CASE w.delivery
-        WHEN 'daily' THEN NOT (COALESCE(s.weekdays_only, TRUE) AND t.isodow >= 6)
-        ELSE t.isodow = COALESCE(s.weekly_day, {NudgeSettings.DEFAULT_WEEKDAY}) END
-ON CONFLICT (user_id, kind, object_id, period) WHERE notification_id IS NULL DO NOTHING
-"""  # noqa: S608 (built from code constants only)
+# Every person with notifications waiting for a digest, whose slot may have come: run
+# when a local hour has turned somewhere (or a person changed their schedule), not every
+# minute. New nudges queue their people's slots in the statement that writes them.
+# The person (active, and their zone) is looked up once per person waiting; ``OFFSET 0``
+# keeps the planner, which cannot know how many wait, from joining every zone to every
+# waiting person first and looking people up once per zone.
+_WAITING = """(
+    SELECT n.user_id, n.delivery, u.timezone AS tz
+    FROM (
+        SELECT DISTINCT n.user_id, n.delivery FROM nudges_notification n
+        WHERE n.queued_at IS NULL AND n.delivery IN ('daily', 'weekly')
+    ) n
+    JOIN accounts_user u ON u.id = n.user_id AND u.is_active
+    OFFSET 0
+)"""
+QUEUE_DIGESTS_SQL = f"WITH {TZ_NOW_CTE}\n{DIGEST_SLOTS_SQL.format(waiting=_WAITING)}"
+
+# The local hours the last full digest pass saw, zone by zone.
+DIGEST_HOURS_KEY = "nudges:digest-hours"
+
+
+def _local_hours(calendar: dict[str, list]) -> str:
+    return "|".join(
+        f"{tz}/{day}/{hour}"
+        for tz, day, hour in zip(
+            calendar["tz_names"], calendar["tz_dates"], calendar["tz_hours"], strict=True
+        )
+    )
+
+
+def _digest_pass_due(local_hours: str) -> bool:
+    """A person's digest can only fall due when their local hour or date turns (or they
+    change their schedule, which forgets the mark): so the full pass over the waiting
+    notifications runs when some zone's hour differs from the last pass's."""
+    try:
+        return cache.get(DIGEST_HOURS_KEY) != local_hours
+    except Exception:
+        # Without the cache (Redis down) the pass simply runs: it is idempotent.
+        return True
+
+
+def _mark_digest_pass(local_hours: str) -> None:
+    cache.set(DIGEST_HOURS_KEY, local_hours, timeout=2 * 3600)
+
+
+def digest_schedule_changed() -> None:
+    """Someone's digest hour, day or pause changed: the next sweep looks at everyone's
+    waiting digests again."""
+    try:
+        cache.delete(DIGEST_HOURS_KEY)
+    except Exception:
+        logger.warning("Could not reset the digest pass mark.", exc_info=True)
 
 
 def nudges_sweep(*, now: datetime | None = None, force: bool = False) -> SweepResult:
@@ -131,15 +154,24 @@ def nudges_sweep(*, now: datetime | None = None, force: bool = False) -> SweepRe
         cursor.execute("SET LOCAL random_page_cost = 1.1")
         rules = all_rules()
         result.cleared = rules_clear(rules=rules, now=now)
+        local_hours = _local_hours(calendar)
+        digest_pass = force or _digest_pass_due(local_hours)
+        if digest_pass:
+            # Before the rules: the slots of the people with new nudges are queued by
+            # the rules' own statement, so this pass reads only what was waiting.
+            cursor.execute(QUEUE_DIGESTS_SQL, {"now": now, **calendar})
+            result.queued_digests = cursor.rowcount
+        due_rules = []
         for rule in rules:
             due, key = rule_is_due(rule=rule, now=now)
-            if not (due or force):
-                continue
-            created, queued = rule_run(rule=rule, now=now, calendar=calendar)
-            result.created[rule.kind] = created
-            result.queued_immediate += queued
-            if key:
-                done_keys.append(key)
+            if due or force:
+                due_rules.append(rule)
+                if key:
+                    done_keys.append(key)
+        run = rules_run(rules=due_rules, now=now, calendar=calendar)
+        result.created = {rule.kind: run.created.get(rule.kind, 0) for rule in due_rules}
+        result.queued_immediate += run.queued
+        result.queued_digests += run.digests
         if result.total_created + result.queued_immediate >= ANALYZE_AFTER_ROWS:
             # The rules find the keys already written by index lookups; planned on
             # statistics from before a large write, the next sweep could scan instead.
@@ -148,11 +180,11 @@ def nudges_sweep(*, now: datetime | None = None, force: bool = False) -> SweepRe
         # Notifications written elsewhere (not by a rule) still get their outbox rows.
         cursor.execute(QUEUE_IMMEDIATE_SQL, {"now": now})
         result.queued_immediate += cursor.rowcount
-        cursor.execute(QUEUE_DIGESTS_SQL, {"now": now, **calendar})
-        result.queued_digests = cursor.rowcount
         result.due = outbox_due_count(now=now)
         # Marked done only once committed: a rolled-back sweep leaves the rule due.
         transaction.on_commit(lambda: _mark_rules_done(done_keys), robust=True)
+        if digest_pass:
+            transaction.on_commit(lambda: _mark_digest_pass(local_hours), robust=True)
         transaction.on_commit(lambda: outbox_enqueue_sends(due=result.due), robust=True)
     return result
 
@@ -523,6 +555,7 @@ def preferences_update(
             unique_fields=["user", "kind"],
             update_fields=["mode"],
         )
+        transaction.on_commit(digest_schedule_changed)
     return settings_row
 
 

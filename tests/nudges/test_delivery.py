@@ -376,3 +376,74 @@ def test_a_batch_shares_one_smtp_connection(settings, monkeypatch, reuse, connec
         sink.stop()
     assert sink.count == 3
     assert len(opened) == connections
+
+
+# --- When waiting digests are looked at again ----------------------------------------
+
+# The full pass over notifications waiting for a digest (not the one for new nudges).
+WAITING_PASS = "WHERE n.queued_at IS NULL AND n.delivery IN"
+
+
+@pytest.fixture
+def sweep(django_capture_on_commit_callbacks):
+    """A sweep whose commit hooks run (they keep the digest pass's mark); returns
+    whether the full pass over waiting notifications ran."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def run(now):
+        with (
+            django_capture_on_commit_callbacks(execute=True),
+            CaptureQueriesContext(connection) as ctx,
+        ):
+            nudges_sweep(now=now)
+        return any(WAITING_PASS in q["sql"] for q in ctx.captured_queries)
+
+    return run
+
+
+def test_waiting_digests_are_looked_at_again_only_when_a_local_hour_turns(sweep):
+    user = UserFactory(timezone="Europe/London")
+    _daily(user, 1)
+    early = dt.datetime(2026, 11, 24, 7, 5, tzinfo=dt.UTC)  # a Tuesday, 07:05 in London
+    Notification.objects.update(created_at=early - dt.timedelta(hours=1))
+    assert sweep(early)
+    assert not sweep(early + dt.timedelta(minutes=30))
+    assert not OutboxMessage.objects.exists()
+    assert sweep(early + dt.timedelta(minutes=55))  # 08:00 in London
+    row = OutboxMessage.objects.get()
+    assert (row.kind, row.period) == (DIGEST_DAILY, "2026-11-24")
+
+
+def test_an_earlier_digest_hour_takes_effect_at_the_next_sweep(
+    sweep, django_capture_on_commit_callbacks
+):
+    from apps.nudges.models import NudgeSettings
+    from apps.nudges.services import preferences_update
+
+    user = UserFactory(timezone="UTC")
+    NudgeSettings.objects.create(user=user, digest_hour=10)
+    _daily(user, 1)
+    now = dt.datetime(2026, 11, 24, 9, 15, tzinfo=dt.UTC)
+    Notification.objects.update(created_at=now - dt.timedelta(hours=1))
+    sweep(now)
+    assert not OutboxMessage.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        preferences_update(
+            user=user, modes={}, digest_hour=9, weekly_day=1, weekdays_only=True, paused_until=None
+        )
+    assert sweep(now + dt.timedelta(minutes=1))
+    assert OutboxMessage.objects.get().period == "2026-11-24"
+
+
+def test_new_nudges_queue_their_digest_in_the_sweep_that_writes_them(sweep):
+    UserFactory(timezone="Europe/London")
+    now = dt.datetime(2026, 11, 24, 10, tzinfo=dt.UTC)  # 10:00 in London, a Tuesday
+    sweep(now)  # this hour's pass, with nothing waiting
+    ms = MentorshipFactory()
+    KindPreference.objects.create(user=ms.mentor, kind=Kind.MENTORSHIP_REQUEST, mode=Mode.DAILY)
+    assert not sweep(now + dt.timedelta(minutes=5))
+    [item] = Notification.objects.filter(user=ms.mentor)
+    assert item.delivery == Delivery.DAILY
+    row = OutboxMessage.objects.get(user=ms.mentor)
+    assert (row.kind, row.period) == (DIGEST_DAILY, "2026-11-24")

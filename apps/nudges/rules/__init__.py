@@ -28,7 +28,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.urls import NoReverseMatch, reverse
 
-from apps.nudges.models import Kind, Mode
+from apps.nudges.models import DIGEST_DAILY, DIGEST_WEEKLY, Kind, Mode, NudgeSettings
 
 
 @dataclass(frozen=True)
@@ -200,15 +200,43 @@ def zones_in_use() -> list[str]:
         return [tz for (tz,) in cursor.fetchall()]
 
 
-TZ_NOW_CTE = """tz_now(tz, local_date, local_hour, isodow, iso_week) AS (
+# Materialised: joined row by row, an inlined unnest would be re-run for every row.
+TZ_NOW_CTE = """tz_now(tz, local_date, local_hour, isodow, iso_week) AS MATERIALIZED (
     SELECT * FROM unnest(%(tz_names)s::text[], %(tz_dates)s::date[], %(tz_hours)s::int[],
                          %(tz_dows)s::int[], %(tz_weeks)s::text[])
 )"""
 
 
-# One statement per kind: decide each candidate's delivery from the person's choices,
-# write the notifications, and write the outbox rows of the immediate ones from what
-# the insert returned (so no second pass over the notifications is needed).
+# A person's digest slot: one outbox row per person, digest kind and local date (or ISO
+# week), written once the local hour has reached the person's digest hour on a day the
+# person gets digests. The slot comes from zoneinfo's local calendar, so a DST change
+# can neither skip a day (the hour test is ">=") nor send two (the date is part of the
+# unique key). ``{waiting}`` lists (user_id, delivery, tz) of the active people with
+# notifications waiting.
+DIGEST_SLOTS_SQL = f"""
+INSERT INTO nudges_outboxmessage
+    (user_id, kind, object_id, period, status, next_attempt_at, attempts, last_error,
+     subject, created_at)
+SELECT w.user_id,
+       CASE w.delivery WHEN 'daily' THEN '{DIGEST_DAILY}' ELSE '{DIGEST_WEEKLY}' END,
+       0,
+       CASE w.delivery WHEN 'daily' THEN t.local_date::text ELSE t.iso_week END,
+       'pending', %(now)s, 0, '', '', %(now)s
+FROM {{waiting}} w
+JOIN tz_now t ON t.tz = w.tz
+LEFT JOIN nudges_nudgesettings s ON s.user_id = w.user_id
+WHERE t.local_hour >= COALESCE(s.digest_hour, {NudgeSettings.DEFAULT_HOUR})
+  AND (s.paused_until IS NULL OR s.paused_until < t.local_date)
+  AND CASE w.delivery
+        WHEN 'daily' THEN NOT (COALESCE(s.weekdays_only, TRUE) AND t.isodow >= 6)
+        ELSE t.isodow = COALESCE(s.weekly_day, {NudgeSettings.DEFAULT_WEEKDAY}) END
+ON CONFLICT (user_id, kind, object_id, period) WHERE notification_id IS NULL DO NOTHING"""  # noqa: S608 (code constants only)
+
+
+# One statement per rule: decide each candidate's delivery from the person's choices,
+# write the notifications, the outbox rows of the immediate ones and the digest slots
+# of the people whose digest is due now, all from what the insert returned (so no
+# second pass over the notifications is needed).
 #
 # Only the sweep writes notifications, and sweeps hold one advisory lock, so the
 # existing keys are filtered out by an anti-join and the rows go in with a plain
@@ -261,24 +289,56 @@ queued AS (
            %(now)s
     FROM inserted i WHERE i.delivery = 'immediate'
     RETURNING 1
+),
+digests AS ({digests}
+    RETURNING 1
 )
-SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM queued)
+SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM queued),
+       (SELECT count(*) FROM digests)
 """
 
+# The people with new daily or weekly nudges from this rule. Each is looked up once
+# (``OFFSET 0`` keeps the planner, which cannot know how many there are, from joining
+# every zone to every one of them first).
+_NEW_WAITING = """(
+    SELECT w.user_id, w.delivery, u.timezone AS tz
+    FROM (
+        SELECT DISTINCT i.user_id, i.delivery FROM inserted i
+        WHERE i.delivery IN ('daily', 'weekly')
+    ) w
+    JOIN accounts_user u ON u.id = w.user_id
+    OFFSET 0
+)"""
 
-def rule_run(*, rule: Rule, now: datetime, calendar: dict[str, list]) -> tuple[int, int]:
-    """Write the rule's due nudges; returns (new notifications, new outbox rows)."""
-    params = {
-        "now": now,
-        "kind": rule.kind,
-        "default_mode": rule.default_mode,
-        **calendar,
-        **rule.params(now),
-    }
+
+@dataclass
+class RulesRun:
+    created: dict[str, int] = field(default_factory=dict)  # new notifications per kind
+    queued: int = 0  # outbox rows of immediate notifications
+    digests: int = 0  # digest slots queued for the people with new nudges
+
+
+def rules_run(*, rules: Iterable[Rule], now: datetime, calendar: dict[str, list]) -> RulesRun:
+    """Write the due nudges of these rules, one statement per rule, with their outbox
+    rows and the digest slots now due for their people."""
+    run = RulesRun()
+    digests = DIGEST_SLOTS_SQL.format(waiting=_NEW_WAITING)
     with connection.cursor() as cursor:
-        cursor.execute(INSERT_SQL.format(tz_now=TZ_NOW_CTE, candidates=rule.sql()), params)
-        created, queued = cursor.fetchone()
-        return created, queued
+        for rule in rules:
+            params = {
+                "now": now,
+                "kind": rule.kind,
+                "default_mode": rule.default_mode,
+                **calendar,
+                **rule.params(now),
+            }
+            sql = INSERT_SQL.format(tz_now=TZ_NOW_CTE, candidates=rule.sql(), digests=digests)
+            cursor.execute(sql, params)
+            created, queued, slots = cursor.fetchone()
+            run.created[rule.kind] = created
+            run.queued += queued
+            run.digests += slots
+    return run
 
 
 def rule_is_due(*, rule: Rule, now: datetime) -> tuple[bool, str]:
