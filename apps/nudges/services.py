@@ -82,19 +82,10 @@ ON CONFLICT (notification_id) WHERE notification_id IS NOT NULL DO NOTHING
 # Every person with notifications waiting for a digest, whose slot may have come: run
 # when a local hour has turned somewhere (or a person changed their schedule), not every
 # minute. New nudges queue their people's slots in the statement that writes them.
-# The person (active, and their zone) is looked up once per person waiting; ``OFFSET 0``
-# keeps the planner, which cannot know how many wait, from joining every zone to every
-# waiting person first and looking people up once per zone.
-_WAITING = """(
-    SELECT n.user_id, n.delivery, u.timezone AS tz
-    FROM (
-        SELECT DISTINCT n.user_id, n.delivery FROM nudges_notification n
-        WHERE n.queued_at IS NULL AND n.delivery IN ('daily', 'weekly')
-    ) n
-    JOIN accounts_user u ON u.id = n.user_id AND u.is_active
-    OFFSET 0
-)"""
-QUEUE_DIGESTS_SQL = f"WITH {TZ_NOW_CTE}\n{DIGEST_SLOTS_SQL.format(waiting=_WAITING)}"
+_WAITING = """
+    SELECT DISTINCT n.user_id, n.delivery FROM nudges_notification n
+    WHERE n.queued_at IS NULL AND n.delivery IN ('daily', 'weekly')"""
+QUEUE_DIGESTS_SQL = f"WITH {TZ_NOW_CTE}\n{DIGEST_SLOTS_SQL.format(pairs=_WAITING)}"
 
 # The local hours the last full digest pass saw, zone by zone.
 DIGEST_HOURS_KEY = "nudges:digest-hours"
@@ -118,10 +109,6 @@ def _digest_pass_due(local_hours: str) -> bool:
     except Exception:
         # Without the cache (Redis down) the pass simply runs: it is idempotent.
         return True
-
-
-def _mark_digest_pass(local_hours: str) -> None:
-    cache.set(DIGEST_HOURS_KEY, local_hours, timeout=2 * 3600)
 
 
 def digest_schedule_changed() -> None:
@@ -169,7 +156,7 @@ def nudges_sweep(*, now: datetime | None = None, force: bool = False) -> SweepRe
                 if key:
                     done_keys.append(key)
         run = rules_run(rules=due_rules, now=now, calendar=calendar)
-        result.created = {rule.kind: run.created.get(rule.kind, 0) for rule in due_rules}
+        result.created = run.created
         result.queued_immediate += run.queued
         result.queued_digests += run.digests
         if result.total_created + result.queued_immediate >= ANALYZE_AFTER_ROWS:
@@ -181,10 +168,11 @@ def nudges_sweep(*, now: datetime | None = None, force: bool = False) -> SweepRe
         cursor.execute(QUEUE_IMMEDIATE_SQL, {"now": now})
         result.queued_immediate += cursor.rowcount
         result.due = outbox_due_count(now=now)
-        # Marked done only once committed: a rolled-back sweep leaves the rule due.
-        transaction.on_commit(lambda: _mark_rules_done(done_keys), robust=True)
+        # Marked done only once committed: a rolled-back sweep leaves the work due.
+        marks: dict[str, object] = dict.fromkeys(done_keys, 1)
         if digest_pass:
-            transaction.on_commit(lambda: _mark_digest_pass(local_hours), robust=True)
+            marks[DIGEST_HOURS_KEY] = local_hours
+        transaction.on_commit(lambda: _mark_done(marks), robust=True)
         transaction.on_commit(lambda: outbox_enqueue_sends(due=result.due), robust=True)
     return result
 
@@ -197,9 +185,9 @@ def _require_postgresql() -> None:
         )
 
 
-def _mark_rules_done(keys: list[str]) -> None:
-    if keys:
-        cache.set_many(dict.fromkeys(keys, 1), timeout=2 * 3600)
+def _mark_done(marks: dict[str, object]) -> None:
+    if marks:
+        cache.set_many(marks, timeout=2 * 3600)
 
 
 def outbox_due_count(*, now: datetime, cap: int | None = None) -> int:
@@ -473,12 +461,6 @@ def _mark_sent_many(sent: list[_Sent]) -> None:
                 "n_included": n_included,
             },
         )
-
-
-def _mark_sent(
-    message: OutboxMessage, subject: str, included_ids: list[int], consumed_ids: list[int]
-) -> None:
-    _mark_sent_many([_Sent(message, subject, included_ids, consumed_ids)])
 
 
 def _mark_skipped(message: OutboxMessage, reason: str, consumed_ids: list[int]) -> None:

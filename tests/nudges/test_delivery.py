@@ -139,11 +139,11 @@ def test_a_stale_claimant_cannot_mark_a_reclaimed_row(failing_backend):
     outbox_claim(limit=1)
     OutboxMessage.objects.filter(pk=row.pk).update(claimed_at=timezone.now() + dt.timedelta(1))
     row.refresh_from_db()
-    from apps.nudges.services import _mark_sent
+    from apps.nudges.services import _mark_sent_many, _Sent
 
     stale = OutboxMessage.objects.get(pk=row.pk)
     stale.claimed_at = timezone.now() - dt.timedelta(hours=1)
-    _mark_sent(stale, "s", [], [])
+    _mark_sent_many([_Sent(stale, "s", [], [])])
     assert OutboxMessage.objects.get(pk=row.pk).status == Status.PENDING
 
 

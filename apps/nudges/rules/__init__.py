@@ -211,8 +211,10 @@ TZ_NOW_CTE = """tz_now(tz, local_date, local_hour, isodow, iso_week) AS MATERIAL
 # week), written once the local hour has reached the person's digest hour on a day the
 # person gets digests. The slot comes from zoneinfo's local calendar, so a DST change
 # can neither skip a day (the hour test is ">=") nor send two (the date is part of the
-# unique key). ``{waiting}`` lists (user_id, delivery, tz) of the active people with
-# notifications waiting.
+# unique key). ``{pairs}`` is a query of distinct (user_id, delivery) pairs with
+# notifications waiting. Each person is looked up once: ``OFFSET 0`` keeps the planner,
+# which cannot know how many wait, from joining every zone to every person first and
+# looking people up once per zone.
 DIGEST_SLOTS_SQL = f"""
 INSERT INTO nudges_outboxmessage
     (user_id, kind, object_id, period, status, next_attempt_at, attempts, last_error,
@@ -222,7 +224,12 @@ SELECT w.user_id,
        0,
        CASE w.delivery WHEN 'daily' THEN t.local_date::text ELSE t.iso_week END,
        'pending', %(now)s, 0, '', '', %(now)s
-FROM {{waiting}} w
+FROM (
+    SELECT w.user_id, w.delivery, u.timezone AS tz
+    FROM ({{pairs}}) w
+    JOIN accounts_user u ON u.id = w.user_id AND u.is_active
+    OFFSET 0
+) w
 JOIN tz_now t ON t.tz = w.tz
 LEFT JOIN nudges_nudgesettings s ON s.user_id = w.user_id
 WHERE t.local_hour >= COALESCE(s.digest_hour, {NudgeSettings.DEFAULT_HOUR})
@@ -297,18 +304,10 @@ SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM queued),
        (SELECT count(*) FROM digests)
 """
 
-# The people with new daily or weekly nudges from this rule. Each is looked up once
-# (``OFFSET 0`` keeps the planner, which cannot know how many there are, from joining
-# every zone to every one of them first).
-_NEW_WAITING = """(
-    SELECT w.user_id, w.delivery, u.timezone AS tz
-    FROM (
-        SELECT DISTINCT i.user_id, i.delivery FROM inserted i
-        WHERE i.delivery IN ('daily', 'weekly')
-    ) w
-    JOIN accounts_user u ON u.id = w.user_id
-    OFFSET 0
-)"""
+# The people with new daily or weekly nudges from this rule.
+_NEW_WAITING = """
+    SELECT DISTINCT i.user_id, i.delivery FROM inserted i
+    WHERE i.delivery IN ('daily', 'weekly')"""
 
 
 @dataclass
@@ -322,7 +321,7 @@ def rules_run(*, rules: Iterable[Rule], now: datetime, calendar: dict[str, list]
     """Write the due nudges of these rules, one statement per rule, with their outbox
     rows and the digest slots now due for their people."""
     run = RulesRun()
-    digests = DIGEST_SLOTS_SQL.format(waiting=_NEW_WAITING)
+    digests = DIGEST_SLOTS_SQL.format(pairs=_NEW_WAITING)
     with connection.cursor() as cursor:
         for rule in rules:
             params = {
