@@ -30,6 +30,7 @@ from apps.nudges.models import (
 )
 from apps.nudges.rules import (
     DIGEST_SLOTS_SQL,
+    SLOT_COLUMNS,
     TZ_NOW_CTE,
     all_rules,
     local_calendar,
@@ -82,10 +83,23 @@ ON CONFLICT (notification_id) WHERE notification_id IS NOT NULL DO NOTHING
 # Every person with notifications waiting for a digest, whose slot may have come: run
 # when a local hour has turned somewhere (or a person changed their schedule), not every
 # minute. New nudges queue their people's slots in the statement that writes them.
-_WAITING = """
-    SELECT DISTINCT n.user_id, n.delivery FROM nudges_notification n
-    WHERE n.queued_at IS NULL AND n.delivery IN ('daily', 'weekly')"""
-QUEUE_DIGESTS_SQL = f"WITH {TZ_NOW_CTE}\n{DIGEST_SLOTS_SQL.format(pairs=_WAITING)}"
+# Each person is looked up once: ``OFFSET 0`` keeps the planner, which cannot know how
+# many wait, from joining every zone to every person first and looking people up once
+# per zone.
+_WAITING = f"""
+    SELECT w.user_id, w.delivery, {SLOT_COLUMNS}
+    FROM (
+        SELECT w.user_id, w.delivery, u.timezone
+        FROM (
+            SELECT DISTINCT n.user_id, n.delivery FROM nudges_notification n
+            WHERE n.queued_at IS NULL AND n.delivery IN ('daily', 'weekly')
+        ) w
+        JOIN accounts_user u ON u.id = w.user_id AND u.is_active
+        OFFSET 0
+    ) w
+    JOIN tz_now t ON t.tz = w.timezone
+    LEFT JOIN nudges_nudgesettings s ON s.user_id = w.user_id"""  # noqa: S608 (code constants only)
+QUEUE_DIGESTS_SQL = f"WITH {TZ_NOW_CTE}\n{DIGEST_SLOTS_SQL.format(people=_WAITING)}"
 
 # The local hours the last full digest pass saw, zone by zone.
 DIGEST_HOURS_KEY = "nudges:digest-hours"

@@ -211,10 +211,9 @@ TZ_NOW_CTE = """tz_now(tz, local_date, local_hour, isodow, iso_week) AS MATERIAL
 # week), written once the local hour has reached the person's digest hour on a day the
 # person gets digests. The slot comes from zoneinfo's local calendar, so a DST change
 # can neither skip a day (the hour test is ">=") nor send two (the date is part of the
-# unique key). ``{pairs}`` is a query of distinct (user_id, delivery) pairs with
-# notifications waiting. Each person is looked up once: ``OFFSET 0`` keeps the planner,
-# which cannot know how many wait, from joining every zone to every person first and
-# looking people up once per zone.
+# unique key). ``{people}`` is a query of distinct people with notifications waiting,
+# one row per (user_id, delivery), with their local calendar (``tz_now``'s columns)
+# and their digest settings (``nudges_nudgesettings``'s columns, NULL without a row).
 DIGEST_SLOTS_SQL = f"""
 INSERT INTO nudges_outboxmessage
     (user_id, kind, object_id, period, status, next_attempt_at, attempts, last_error,
@@ -222,28 +221,32 @@ INSERT INTO nudges_outboxmessage
 SELECT w.user_id,
        CASE w.delivery WHEN 'daily' THEN '{DIGEST_DAILY}' ELSE '{DIGEST_WEEKLY}' END,
        0,
-       CASE w.delivery WHEN 'daily' THEN t.local_date::text ELSE t.iso_week END,
+       CASE w.delivery WHEN 'daily' THEN w.local_date::text ELSE w.iso_week END,
        'pending', %(now)s, 0, '', '', %(now)s
-FROM (
-    SELECT w.user_id, w.delivery, u.timezone AS tz
-    FROM ({{pairs}}) w
-    JOIN accounts_user u ON u.id = w.user_id AND u.is_active
-    OFFSET 0
-) w
-JOIN tz_now t ON t.tz = w.tz
-LEFT JOIN nudges_nudgesettings s ON s.user_id = w.user_id
-WHERE t.local_hour >= COALESCE(s.digest_hour, {NudgeSettings.DEFAULT_HOUR})
-  AND (s.paused_until IS NULL OR s.paused_until < t.local_date)
+FROM ({{people}}) w
+WHERE w.local_hour >= COALESCE(w.digest_hour, {NudgeSettings.DEFAULT_HOUR})
+  AND (w.paused_until IS NULL OR w.paused_until < w.local_date)
   AND CASE w.delivery
-        WHEN 'daily' THEN NOT (COALESCE(s.weekdays_only, TRUE) AND t.isodow >= 6)
-        ELSE t.isodow = COALESCE(s.weekly_day, {NudgeSettings.DEFAULT_WEEKDAY}) END
+        WHEN 'daily' THEN NOT (COALESCE(w.weekdays_only, TRUE) AND w.isodow >= 6)
+        ELSE w.isodow = COALESCE(w.weekly_day, {NudgeSettings.DEFAULT_WEEKDAY}) END
 ON CONFLICT (user_id, kind, object_id, period) WHERE notification_id IS NULL DO NOTHING"""  # noqa: S608 (code constants only)
+
+# The calendar and digest settings columns ``DIGEST_SLOTS_SQL`` reads, from ``tz_now t``
+# and ``nudges_nudgesettings s``.
+SLOT_COLUMNS = (
+    "t.local_date, t.local_hour, t.isodow, t.iso_week, "
+    "s.digest_hour, s.weekly_day, s.weekdays_only, s.paused_until"
+)
+_SLOT_NAMES = (
+    "local_date, local_hour, isodow, iso_week, digest_hour, weekly_day, weekdays_only, paused_until"
+)
 
 
 # One statement per rule: decide each candidate's delivery from the person's choices,
-# write the notifications, the outbox rows of the immediate ones and the digest slots
-# of the people whose digest is due now, all from what the insert returned (so no
-# second pass over the notifications is needed).
+# write the notifications, the outbox rows of the immediate ones (from what the insert
+# returned) and the digest slots of the people whose digest is due now (from the decided
+# rows, which already carry each person's local calendar and digest settings), so no
+# second pass over the notifications or the people is needed.
 #
 # Only the sweep writes notifications, and sweeps hold one advisory lock, so the
 # existing keys are filtered out by an anti-join and the rows go in with a plain
@@ -264,7 +267,8 @@ decided AS (
                      AND s.paused_until
                          >= COALESCE(t.local_date, (%(now)s AT TIME ZONE 'UTC')::date)
                 THEN 'none'
-                ELSE COALESCE(p.mode, %(default_mode)s) END AS delivery
+                ELSE COALESCE(p.mode, %(default_mode)s) END AS delivery,
+           {slot_columns}
     FROM candidates c
     JOIN accounts_user u ON u.id = c.user_id AND u.is_active
     LEFT JOIN tz_now t ON t.tz = u.timezone
@@ -304,10 +308,10 @@ SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM queued),
        (SELECT count(*) FROM digests)
 """
 
-# The people with new daily or weekly nudges from this rule.
-_NEW_WAITING = """
-    SELECT DISTINCT i.user_id, i.delivery FROM inserted i
-    WHERE i.delivery IN ('daily', 'weekly')"""
+# The people with new daily or weekly nudges from this rule, with what decided them.
+_NEW_WAITING = f"""
+    SELECT DISTINCT d.user_id, d.delivery, {_SLOT_NAMES}
+    FROM decided d WHERE d.delivery IN ('daily', 'weekly')"""  # noqa: S608 (code constants only)
 
 
 @dataclass
@@ -321,7 +325,7 @@ def rules_run(*, rules: Iterable[Rule], now: datetime, calendar: dict[str, list]
     """Write the due nudges of these rules, one statement per rule, with their outbox
     rows and the digest slots now due for their people."""
     run = RulesRun()
-    digests = DIGEST_SLOTS_SQL.format(pairs=_NEW_WAITING)
+    digests = DIGEST_SLOTS_SQL.format(people=_NEW_WAITING)
     with connection.cursor() as cursor:
         for rule in rules:
             params = {
@@ -331,7 +335,12 @@ def rules_run(*, rules: Iterable[Rule], now: datetime, calendar: dict[str, list]
                 **calendar,
                 **rule.params(now),
             }
-            sql = INSERT_SQL.format(tz_now=TZ_NOW_CTE, candidates=rule.sql(), digests=digests)
+            sql = INSERT_SQL.format(
+                tz_now=TZ_NOW_CTE,
+                candidates=rule.sql(),
+                slot_columns=SLOT_COLUMNS,
+                digests=digests,
+            )
             cursor.execute(sql, params)
             created, queued, slots = cursor.fetchone()
             run.created[rule.kind] = created
