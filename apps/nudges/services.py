@@ -153,8 +153,17 @@ def nudges_sweep(*, now: datetime | None = None, force: bool = False) -> SweepRe
         # are in memory; with the default cost of a random read (4, for spinning disks)
         # the planner would rather hash whole tables than look a few thousand rows up.
         cursor.execute("SET LOCAL random_page_cost = 1.1")
-        rules = all_rules()
-        result.cleared = rules_clear(rules=rules, now=now)
+        due_rules = []
+        for rule in all_rules():
+            due, key = rule_is_due(rule=rule, now=now)
+            if due or force:
+                due_rules.append(rule)
+                if key:
+                    done_keys.append(key)
+        # A kind's stale nudges are cleared when its rule runs (an hourly rule's once an
+        # hour); what goes stale in between is cleared for its person when they open
+        # the notification centre and when an email to them is about to be built.
+        result.cleared = rules_clear(rules=due_rules, now=now)
         local_hours = _local_hours(calendar)
         digest_pass = force or _digest_pass_due(local_hours)
         if digest_pass:
@@ -162,13 +171,6 @@ def nudges_sweep(*, now: datetime | None = None, force: bool = False) -> SweepRe
             # the rules' own statement, so this pass reads only what was waiting.
             cursor.execute(QUEUE_DIGESTS_SQL, {"now": now, **calendar})
             result.queued_digests = cursor.rowcount
-        due_rules = []
-        for rule in rules:
-            due, key = rule_is_due(rule=rule, now=now)
-            if due or force:
-                due_rules.append(rule)
-                if key:
-                    done_keys.append(key)
         run = rules_run(rules=due_rules, now=now, calendar=calendar)
         result.created = run.created
         result.queued_immediate += run.queued
@@ -312,6 +314,13 @@ def outbox_send_batch(*, limit: int | None = None, reuse_connection: bool = True
     result = SendResult(claimed=len(ids))
     if not ids:
         return result
+    # Nothing that stopped being true since the sweep (a milestone done, a reply
+    # logged) goes out: clear it for these people before their emails are built.
+    rules_clear(
+        rules=all_rules(),
+        now=timezone.now(),
+        user_ids=OutboxMessage.objects.filter(id__in=ids).values_list("user_id", flat=True),
+    )
     messages = list(
         OutboxMessage.objects.filter(id__in=ids)
         .select_related("user", "notification")
@@ -587,6 +596,14 @@ def notification_snooze(*, notification: Notification, days: int) -> Snooze:
             notification.read_at = timezone.now()
             notification.save(update_fields=["read_at"])
     return snooze
+
+
+def notifications_clear_stale(*, user: User) -> int:
+    """Clear this person's nudges that stopped being true since their rule last ran
+    (a reply logged, a milestone done), so the notification centre never lists them."""
+    if connection.vendor != "postgresql":
+        return 0  # No sweep runs there (it needs PostgreSQL), so nothing goes stale.
+    return rules_clear(rules=all_rules(), now=timezone.now(), user_ids=[user.pk])
 
 
 def notification_mark_read(*, notification: Notification) -> None:

@@ -24,6 +24,7 @@ from apps.nudges.services import (
     SNOOZE_CHOICES,
     notification_mark_read,
     notification_snooze,
+    notifications_clear_stale,
     notifications_mark_all_read,
     preferences_unsubscribe,
     preferences_update,
@@ -38,6 +39,7 @@ def _get_notification_for_user(user: User, pk: int) -> Notification:
 
 
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
+    notifications_clear_stale(user=request.user)
     page = Paginator(notifications_for_user(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

@@ -15,13 +15,21 @@ class MentorshipFactory(factory.django.DjangoModelFactory):
     status = Mentorship.Status.PENDING
 
 
+def _open_milestone_of(user) -> int:
+    # A nudge about a milestone that exists and is open: one about nothing would be
+    # cleared as no longer true before it could be listed or sent.
+    from tests.milestones.factories import MilestoneFactory
+
+    return MilestoneFactory(plan__owner=user).pk
+
+
 class NotificationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Notification
 
     user = factory.SubFactory(UserFactory)
     kind = Kind.MILESTONE_DUE
-    object_id = factory.Sequence(lambda n: n + 1)
+    object_id = factory.LazyAttribute(lambda o: _open_milestone_of(o.user))
     period = ""
     title = factory.Sequence(lambda n: f"Finish milestone {n}")
     body = "It is due in 3 days."

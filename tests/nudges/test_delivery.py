@@ -269,6 +269,47 @@ def test_empty_digest_is_never_sent():
     assert Notification.objects.filter(queued_at__isnull=True).count() == 0
 
 
+def test_a_nudge_that_stopped_being_true_after_the_sweep_is_not_emailed():
+    from apps.milestones.models import Status as MilestoneStatus
+    from tests.milestones.factories import MilestoneFactory
+
+    m = MilestoneFactory(target_date=timezone.localdate() + dt.timedelta(days=1))
+    KindPreference.objects.create(user=m.plan.owner, kind=Kind.MILESTONE_DUE, mode=Mode.IMMEDIATE)
+    nudges_sweep(force=True)
+    assert OutboxMessage.objects.get().status == Status.PENDING
+    m.status = MilestoneStatus.DONE
+    m.save(update_fields=["status"])
+    result = outbox_send_due()
+    assert (result.sent, result.skipped) == (0, 1)
+    assert mail.outbox == []
+    item = Notification.objects.get()
+    assert item.read_at is not None
+    assert item.emailed_at is None
+
+
+def test_a_digest_leaves_out_what_stopped_being_true_since_the_sweep():
+    from apps.milestones.models import Status as MilestoneStatus
+    from tests.milestones.factories import MilestoneFactory, PlanFactory
+
+    owner = UserFactory(timezone="UTC")
+    plan = PlanFactory(owner=owner)
+    now = dt.datetime(2026, 11, 25, 10, tzinfo=dt.UTC)  # a Wednesday, after 08:00
+    done, _still_open = (
+        MilestoneFactory(plan=plan, title=title, target_date=now.date() + dt.timedelta(days=1))
+        for title in ("Submit the abstract", "Book the room")
+    )
+    nudges_sweep(now=now, force=True)
+    assert OutboxMessage.objects.get().kind == DIGEST_DAILY
+    done.status = MilestoneStatus.DONE
+    done.save(update_fields=["status"])
+    OutboxMessage.objects.update(next_attempt_at=timezone.now())
+    assert outbox_send_due().sent == 1
+    [email] = mail.outbox
+    assert "Book the room" in email.body
+    assert "Submit the abstract" not in email.body
+    assert Notification.objects.get(object_id=done.pk).emailed_at is None
+
+
 def test_send_nudges_dry_run_lists_and_changes_nothing():
     ms = MentorshipFactory()
     out = StringIO()

@@ -119,3 +119,28 @@ def test_inbox_queries_do_not_grow_with_rows(client, student, django_assert_num_
     NotificationFactory.create_batch(20, user=student)
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(reverse("nudges:inbox"))
+
+
+def test_a_reply_logged_since_the_last_sweep_is_cleared_when_the_centre_opens(client, student):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from apps.nudges.services import nudges_sweep
+    from apps.research.models import Contact, ContactStatus
+    from apps.research.services import interaction_log
+
+    contact = Contact.objects.create(
+        owner=student,
+        name="Prof. Ada",
+        status=ContactStatus.EMAILED,
+        follow_up_on=timezone.localdate() - dt.timedelta(days=1),
+    )
+    nudges_sweep(force=True)
+    client.force_login(student)
+    assert "1 unread" in client.get(reverse("nudges:inbox")).content.decode()
+    interaction_log(contact=contact, kind="reply_received", occurred_on=timezone.localdate())
+    body = client.get(reverse("nudges:inbox")).content.decode()
+    assert "1 unread" not in body
+    item = student.notifications.get(kind=Kind.FOLLOW_UP_DUE)
+    assert item.read_at is not None

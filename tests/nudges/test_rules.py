@@ -475,6 +475,52 @@ def test_hourly_rules_run_once_an_hour_unless_forced(django_capture_on_commit_ca
     assert len(kinds(plan.owner, Kind.MILESTONE_DUE)) == 3
 
 
+def test_an_hourly_kind_is_cleared_when_its_rule_runs_not_every_minute(
+    django_capture_on_commit_callbacks,
+):
+    def sweep(at):
+        with django_capture_on_commit_callbacks(execute=True):
+            return nudges_sweep(now=at)
+
+    rule = get_rule(Kind.MILESTONE_DUE)
+    offset = zlib.crc32(rule.kind.encode()) % HOURLY
+    base = int(dt.datetime(2026, 11, 25, 6, tzinfo=UTC).timestamp())
+    now = dt.datetime.fromtimestamp(((base + offset) // HOURLY + 1) * HOURLY - offset, UTC)
+    m = MilestoneFactory(target_date=now.date() + dt.timedelta(days=1))
+    sweep(now)
+    [item] = kinds(m.plan.owner, Kind.MILESTONE_DUE)
+    m.status = Status.DONE
+    m.save(update_fields=["status"])
+    # Within the rule's hour the minute sweeps leave its kind alone ...
+    assert sweep(now + dt.timedelta(minutes=1)).cleared == 0
+    item.refresh_from_db()
+    assert item.read_at is None
+    # ... and the rule's next run clears it.
+    assert sweep(now + dt.timedelta(minutes=60)).cleared == 1
+    item.refresh_from_db()
+    assert item.read_at is not None
+    assert item.queued_at is not None
+
+
+def test_clearing_for_some_people_leaves_everyone_else_alone():
+    from apps.nudges.rules import all_rules, rules_clear
+
+    now = timezone.now()
+    mine, theirs = (
+        MilestoneFactory(target_date=now.date() + dt.timedelta(days=1)) for _ in range(2)
+    )
+    nudges_sweep(now=now, force=True)
+    for m in (mine, theirs):
+        m.status = Status.DONE
+        m.save(update_fields=["status"])
+    cleared = rules_clear(rules=all_rules(), now=now, user_ids=[mine.plan.owner_id])
+    assert cleared == 1
+    assert kinds(mine.plan.owner)[0].read_at is not None
+    assert kinds(theirs.plan.owner)[0].read_at is None
+    assert rules_clear(rules=all_rules(), now=now, user_ids=[]) == 0
+    assert rules_clear(rules=all_rules(), now=now) == 1
+
+
 def test_event_rules_run_every_sweep():
     now = timezone.now()
     nudges_sweep(now=now)
