@@ -12,6 +12,8 @@ cards, 2 contacts, so 100,000 students make ~1,000,000 rows). It then reports:
 - a normal sweep (a few thousand nudges due, every rule run; the median of 7 runs),
   the per-minute sweeps that follow (hourly rules staggered across the hour, nothing
   new), and the sweep as a local hour turns (when waiting digests are looked at again);
+- the sweeps as scheduled: for each hourly rule, the sweep of the minute it runs in,
+  writing that rule's nudges (a few thousand for the busiest);
 - the worst case: every milestone, card and follow-up due at once, all set to
   "immediately", so every nudge is also written to the outbox; with the query count;
 - claiming a batch of 1,000 due outbox rows, and EXPLAIN of the claim query;
@@ -28,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import time
+import zlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -227,6 +230,45 @@ def bench_sweeps(now, normal_runs: int = 7) -> None:
     )
 
 
+def bench_scheduled_sweeps(now, runs: int = 5) -> None:
+    """The sweeps as beat runs them: every minute the event rules, and each hourly rule
+    once an hour in a minute of its own. For each hourly rule, the sweep of the minute
+    it runs in, with every other hourly rule and the digest pass already done this hour
+    (as they would be): the median of ``runs`` runs, each writing that rule's nudges
+    afresh."""
+    from django.core.cache import cache
+
+    from apps.nudges.rules import HOURLY, all_rules, local_calendar, rule_is_due, zones_in_use
+    from apps.nudges.services import DIGEST_HOURS_KEY, _local_hours
+
+    hourly = [rule for rule in all_rules() if rule.every_seconds == HOURLY]
+    rows = []
+    for rule in hourly:
+        # The first moment after ``now`` at which this rule's hour begins.
+        offset = zlib.crc32(rule.kind.encode()) % HOURLY
+        start = ((int(now.timestamp()) + offset) // HOURLY + 1) * HOURLY - offset
+        at = datetime.fromtimestamp(start, UTC)
+        times = []
+        for _ in range(runs):
+            execute("TRUNCATE nudges_notification, nudges_outboxmessage")
+            cache.clear()
+            cache.set_many(
+                {rule_is_due(rule=other, now=at)[1]: 1 for other in hourly if other != rule}
+            )
+            cache.set(DIGEST_HOURS_KEY, _local_hours(local_calendar(at, zones_in_use())))
+            result, ms, queries = sweep_with_queries(at, force=False)
+            times.append(ms)
+        rows.append((rule.kind, at, result, statistics.median(times), min(times), queries))
+    print(f"sweeps as scheduled (each hourly rule in its own minute; median of {runs} runs):")
+    for kind, at, result, median, fastest, queries in rows:
+        print(
+            f"   {at:%H:%M} UTC, {kind}: median {median:.1f} ms (min {fastest:.1f}), "
+            f"{queries} queries, {result.total_created} nudges written, "
+            f"{result.queued_digests} digests queued"
+        )
+    cache.clear()
+
+
 def bench_worst_case(now, students: int) -> None:
     execute("TRUNCATE nudges_notification, nudges_outboxmessage")
     execute(
@@ -417,6 +459,7 @@ def main() -> None:
         _, ms = timed(seed, args.students, now)
         print(f"seeded in {ms / 1000:.1f} s: {row_counts()}")
         bench_sweeps(now)
+        bench_scheduled_sweeps(now)
         bench_worst_case(now, args.students)
         bench_claim(now)
         bench_smtp(now, args.smtp_messages)

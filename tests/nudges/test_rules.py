@@ -529,6 +529,29 @@ def test_event_rules_run_every_sweep():
     assert len(kinds(ms.mentor, Kind.MENTORSHIP_REQUEST)) == 1
 
 
+def test_event_rules_with_nothing_new_only_ask_and_write_when_something_is():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def writes(at):
+        with CaptureQueriesContext(connection) as ctx:
+            nudges_sweep(now=at)
+        return [
+            q["sql"] for q in ctx.captured_queries if "INSERT INTO nudges_notification" in q["sql"]
+        ]
+
+    now = timezone.now()
+    ms = MentorshipFactory()
+    # A pending request that has had its nudge: only the cheap question is asked.
+    assert writes(now)
+    assert len(kinds(ms.mentor, Kind.MENTORSHIP_REQUEST)) == 1
+    assert not any("'mentorship_request'" in sql for sql in writes(now + dt.timedelta(minutes=1)))
+    # A new one is written in the next sweep.
+    other = MentorshipFactory(mentor=ms.mentor)
+    assert any("'mentorship_request'" in sql for sql in writes(now + dt.timedelta(minutes=2)))
+    assert {n.object_id for n in kinds(ms.mentor, Kind.MENTORSHIP_REQUEST)} == {ms.pk, other.pk}
+
+
 def test_zones_in_use_lists_each_zone_of_the_people_once():
     from apps.nudges.rules import zones_in_use
 
