@@ -167,12 +167,6 @@ class Notification(models.Model):
             )
         ]
         indexes = [
-            # Each sweep clears the open nudges of a kind that stopped being true.
-            models.Index(
-                fields=["kind"],
-                name="nudges_notif_open",
-                condition=Q(read_at__isnull=True, emailed_at__isnull=True),
-            ),
             # The sweep's queueing step reads only notifications no email has taken yet.
             models.Index(
                 fields=["delivery", "user"],

@@ -56,7 +56,6 @@ ANALYZE_AFTER_ROWS = 10_000
 @dataclass
 class SweepResult:
     created: dict[str, int] = field(default_factory=dict)
-    cleared: int = 0
     queued_immediate: int = 0
     queued_digests: int = 0
     due: int = 0
@@ -160,10 +159,10 @@ def nudges_sweep(*, now: datetime | None = None, force: bool = False) -> SweepRe
                 due_rules.append(rule)
                 if key:
                     done_keys.append(key)
-        # A kind's stale nudges are cleared when its rule runs (an hourly rule's once an
-        # hour); what goes stale in between is cleared for its person when they open
-        # the notification centre and when an email to them is about to be built.
-        result.cleared = rules_clear(rules=due_rules, now=now)
+        # Nudges that stop being true (a milestone done, a reply logged) are not looked
+        # for here: they are cleared for their person when that person opens the
+        # notification centre and just before an email to them is built, the only two
+        # places they could be seen.
         local_hours = _local_hours(calendar)
         digest_pass = force or _digest_pass_due(local_hours)
         if digest_pass:

@@ -40,7 +40,8 @@ class Rule:
     requires: tuple[str, ...] = ()
     params: Callable[[datetime], dict[str, Any]] = field(default=lambda now: {})
     # Optional: a condition on notification ``n`` meaning "no longer true" (a reply was
-    # logged, the milestone was done); such unread, unsent notifications are cleared.
+    # logged, the milestone was done); such unread, unsent notifications are cleared for
+    # their person when the notification centre opens and before an email is built.
     stale_sql: Callable[[], str] | None = None
     # How often the insert runs: every sweep (60) or, for rules whose period is a day or
     # a week and whose query reads many rows, less often.
@@ -389,41 +390,39 @@ def rule_is_due(*, rule: Rule, now: datetime) -> tuple[bool, str]:
         return True, key
 
 
-# One statement for every kind: clear the unsent, unread nudges that stopped being
-# true. ``{open_rows}`` picks the open nudges to look at: every one of the kinds asked
-# for (through the open-nudges index), or a few people's.
+# One statement for every kind: clear a few people's unsent, unread nudges that stopped
+# being true. Their open nudges are found person by person through the dedup index
+# (which starts with the person), then fetched by address (a row updated meanwhile has
+# moved, so it is left alone). ``OFFSET 0`` keeps each lookup a lookup: flattened into a
+# join, the planner may prefer a scan that grows with everyone's nudges rather than
+# these people's.
 CLEAR_SQL = """
 UPDATE nudges_notification n SET read_at = %(now)s, queued_at = COALESCE(n.queued_at, %(now)s)
-WHERE {open_rows} AND CASE n.kind {branches} ELSE false END
-"""
-_OPEN = "x.kind = ANY(%(kinds)s) AND x.read_at IS NULL AND x.emailed_at IS NULL"
-_OPEN_OF_KINDS = _OPEN.replace("x.", "n.")
-# A few people's open nudges, person by person through the dedup index (which starts
-# with the person), then fetched by address (a row updated meanwhile has moved, so it is
-# left alone). ``OFFSET 0`` keeps each lookup a lookup: flattened into a join, the
-# planner may prefer one scan of every open nudge, which grows with everyone's nudges
-# rather than these people's.
-_OPEN_OF_PEOPLE = f"""n.ctid = ANY(ARRAY(
+WHERE n.ctid = ANY(ARRAY(
     SELECT x.ctid FROM unnest(%(people)s::bigint[]) AS p(id)
     CROSS JOIN LATERAL (
-        SELECT x.ctid FROM nudges_notification x WHERE x.user_id = p.id AND {_OPEN} OFFSET 0
+        SELECT x.ctid FROM nudges_notification x
+        WHERE x.user_id = p.id AND x.kind = ANY(%(kinds)s)
+          AND x.read_at IS NULL AND x.emailed_at IS NULL
+        OFFSET 0
     ) x
-  ))"""  # noqa: S608 (code constants only)
+  ))
+  AND CASE n.kind {branches} ELSE false END
+"""
 
 
-def rules_clear(
-    *, rules: Iterable[Rule], now: datetime, user_ids: Iterable[int] | None = None
-) -> int:
-    """Clear the unsent nudges of these rules' kinds that stopped being true (only
-    those of ``user_ids``, when given); returns how many. A rule's ``stale_sql`` may
-    use ``%(now)s`` and no other parameter."""
+def rules_clear(*, rules: Iterable[Rule], now: datetime, user_ids: Iterable[int]) -> int:
+    """Clear these people's unsent nudges, of these rules' kinds, that stopped being
+    true; returns how many. A rule's ``stale_sql`` may use ``%(now)s`` and no other
+    parameter."""
     stale = [(rule.kind, rule.stale_sql()) for rule in rules if rule.stale_sql is not None]
-    people = None if user_ids is None else sorted(set(user_ids))
-    if not stale or people == []:
+    people = sorted(set(user_ids))
+    if not stale or not people:
         return 0
     branches = " ".join(f"WHEN {_quote(kind)} THEN ({sql})" for kind, sql in stale)
-    open_rows = _OPEN_OF_KINDS if people is None else _OPEN_OF_PEOPLE
-    sql = CLEAR_SQL.format(open_rows=open_rows, branches=branches)
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"now": now, "kinds": [kind for kind, _ in stale], "people": people})
+        cursor.execute(
+            CLEAR_SQL.format(branches=branches),
+            {"now": now, "kinds": [kind for kind, _ in stale], "people": people},
+        )
         return cursor.rowcount

@@ -1,5 +1,5 @@
 """Paper drafts stalled before a deadline, venue deadline countdowns, and outreach
-follow-ups (cleared as soon as a reply is logged)."""
+follow-ups (never shown or sent once a reply is logged)."""
 
 # SQL here is assembled from code constants, model metadata and reverse()d URLs only;
 # every value that varies travels as a query parameter.
