@@ -19,7 +19,8 @@ cards, 2 contacts, so 100,000 students make ~1,000,000 rows). It then reports:
 - claiming a batch of 1,000 due outbox rows, and EXPLAIN of the claim query;
 - delivery to a local SMTP sink (aiosmtpd in a separate process), with one connection
   per batch and with a new connection per message, from one process and from one worker
-  as deployed (a prefork pool of two processes).
+  as deployed (a prefork pool of two processes);
+- a reference query timed at the start and the end, to compare machines and moments.
 """
 
 from __future__ import annotations
@@ -458,6 +459,21 @@ def bench_smtp(now, messages: int, runs: int = 3) -> None:
         sink.terminate()
 
 
+def reference_ms(runs: int = 5) -> float:
+    """A fixed CPU-bound query, so figures from machines (or moments: shared hosts vary
+    from minute to minute) can be compared: the median of ``runs`` runs."""
+    from django.db import connection
+
+    times = []
+    with connection.cursor() as cursor:
+        for _ in range(runs):
+            start = time.perf_counter()
+            cursor.execute("SELECT sum(g) FROM generate_series(1, 5000000) g")
+            cursor.fetchone()
+            times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--students", type=int, default=100_000)
@@ -471,6 +487,7 @@ def main() -> None:
         setup_django()
         # A Wednesday mid-morning UTC: no weekly summaries, daily digests due in most zones.
         now = datetime(2026, 11, 25, 10, 30, tzinfo=UTC)
+        print(f"reference query (sum over 5,000,000 numbers): {reference_ms():.0f} ms")
         _, ms = timed(seed, args.students, now)
         print(f"seeded in {ms / 1000:.1f} s: {row_counts()}")
         bench_sweeps(now)
@@ -478,6 +495,7 @@ def main() -> None:
         bench_worst_case(now, args.students)
         bench_claim(now)
         bench_smtp(now, args.smtp_messages)
+        print(f"reference query again, at the end: {reference_ms():.0f} ms")
     finally:
         from django.db import connections
 
