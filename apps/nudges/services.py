@@ -598,8 +598,8 @@ def notification_snooze(*, notification: Notification, days: int) -> Snooze:
 
 
 def notifications_clear_stale(*, user: User) -> int:
-    """Clear this person's nudges that stopped being true since their rule last ran
-    (a reply logged, a milestone done), so the notification centre never lists them."""
+    """Clear this person's unsent nudges that stopped being true (a reply logged, a
+    milestone done), so the notification centre never lists them."""
     if connection.vendor != "postgresql":
         return 0  # No sweep runs there (it needs PostgreSQL), so nothing goes stale.
     return rules_clear(rules=all_rules(), now=timezone.now(), user_ids=[user.pk])
