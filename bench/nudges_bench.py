@@ -31,7 +31,6 @@ import statistics
 import subprocess
 import sys
 import time
-import zlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -257,15 +256,12 @@ def bench_scheduled_sweeps(now, runs: int = 5) -> None:
     afresh."""
     from django.core.cache import cache
 
-    from apps.nudges.rules import HOURLY, local_calendar, zones_in_use
+    from apps.nudges.rules import local_calendar, rule_next_period, zones_in_use
     from apps.nudges.services import DIGEST_HOURS_KEY, _local_hours
 
     rows = []
     for rule in _hourly_rules():
-        # The first moment after ``now`` at which this rule's hour begins.
-        offset = zlib.crc32(rule.kind.encode()) % HOURLY
-        start = ((int(now.timestamp()) + offset) // HOURLY + 1) * HOURLY - offset
-        at = datetime.fromtimestamp(start, UTC)
+        at = rule_next_period(rule=rule, now=now)
         times = []
         for _ in range(runs):
             execute("TRUNCATE nudges_notification, nudges_outboxmessage")

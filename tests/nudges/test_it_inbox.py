@@ -136,11 +136,21 @@ def test_a_reply_logged_since_the_last_sweep_is_cleared_when_the_centre_opens(cl
         status=ContactStatus.EMAILED,
         follow_up_on=timezone.localdate() - dt.timedelta(days=1),
     )
+    stranger = UserFactory(is_student=True)
+    theirs = Contact.objects.create(
+        owner=stranger,
+        name="Prof. Grace",
+        status=ContactStatus.EMAILED,
+        follow_up_on=timezone.localdate() - dt.timedelta(days=1),
+    )
     nudges_sweep(force=True)
     client.force_login(student)
     assert "1 unread" in client.get(reverse("nudges:inbox")).content.decode()
-    interaction_log(contact=contact, kind="reply_received", occurred_on=timezone.localdate())
+    for c in (contact, theirs):
+        interaction_log(contact=c, kind="reply_received", occurred_on=timezone.localdate())
     body = client.get(reverse("nudges:inbox")).content.decode()
     assert "1 unread" not in body
     item = student.notifications.get(kind=Kind.FOLLOW_UP_DUE)
     assert item.read_at is not None
+    # Opening one's own centre clears nobody else's.
+    assert stranger.notifications.get(kind=Kind.FOLLOW_UP_DUE).read_at is None

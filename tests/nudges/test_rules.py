@@ -2,7 +2,6 @@
 the person's preferences, pauses and snoozes (with timezone and DST edges)."""
 
 import datetime as dt
-import zlib
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,7 +19,7 @@ from apps.nudges.models import (
     OutboxMessage,
     Snooze,
 )
-from apps.nudges.rules import HOURLY, get_rule
+from apps.nudges.rules import get_rule, rule_is_due, rule_next_period
 from apps.nudges.services import notifications_clear_stale, nudges_sweep
 from apps.readinglists.models import ReviewCard, ReviewSettings
 from apps.research.models import ContactStatus, Stage
@@ -458,9 +457,10 @@ def test_hourly_rules_run_once_an_hour_unless_forced(django_capture_on_commit_ca
             nudges_sweep(**kwargs)
 
     rule = get_rule(Kind.MILESTONE_DUE)
-    offset = zlib.crc32(rule.kind.encode()) % HOURLY
-    base = int(dt.datetime(2026, 11, 25, 6, tzinfo=UTC).timestamp())
-    now = dt.datetime.fromtimestamp(((base + offset) // HOURLY + 1) * HOURLY - offset, UTC)
+    now = rule_next_period(rule=rule, now=dt.datetime(2026, 11, 25, 6, tzinfo=UTC))
+    # A period begins there: the second before is the last one, the hour after is in it.
+    period = [rule_is_due(rule=rule, now=now + dt.timedelta(seconds=s))[1] for s in (-1, 0, 3599)]
+    assert period[0] != period[1] == period[2]
     plan = PlanFactory()
     MilestoneFactory(plan=plan, target_date=now.date() + dt.timedelta(days=1))
     sweep(now=now)

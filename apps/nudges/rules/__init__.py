@@ -20,7 +20,7 @@ import zlib
 import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.apps import apps
@@ -234,13 +234,25 @@ ON CONFLICT (user_id, kind, object_id, period) WHERE notification_id IS NULL DO 
 
 # The calendar and digest settings columns ``DIGEST_SLOTS_SQL`` reads, from ``tz_now t``
 # and ``nudges_nudgesettings s``.
-SLOT_COLUMNS = (
-    "t.local_date, t.local_hour, t.isodow, t.iso_week, "
-    "s.digest_hour, s.weekly_day, s.weekdays_only, s.paused_until"
+_SLOT_SOURCES = (
+    "t.local_date",
+    "t.local_hour",
+    "t.isodow",
+    "t.iso_week",
+    "s.digest_hour",
+    "s.weekly_day",
+    "s.weekdays_only",
+    "s.paused_until",
 )
-_SLOT_NAMES = (
-    "local_date, local_hour, isodow, iso_week, digest_hour, weekly_day, weekdays_only, paused_until"
-)
+SLOT_COLUMNS = ", ".join(_SLOT_SOURCES)
+_SLOT_NAMES = ", ".join(source.split(".")[1] for source in _SLOT_SOURCES)
+
+
+# A candidate ``c`` whose key has no notification yet.
+_NOT_WRITTEN = """NOT EXISTS (
+          SELECT 1 FROM nudges_notification x
+          WHERE x.user_id = c.user_id AND x.kind = %(kind)s AND x.object_id = c.object_id
+            AND x.period = c.period)"""
 
 
 # One statement per rule: decide each candidate's delivery from the person's choices,
@@ -276,10 +288,7 @@ decided AS (
     LEFT JOIN nudges_nudgesettings s ON s.user_id = c.user_id
     LEFT JOIN nudges_kindpreference p ON p.user_id = c.user_id AND p.kind = %(kind)s
     WHERE COALESCE(p.mode, %(default_mode)s) <> 'off'
-      AND NOT EXISTS (
-          SELECT 1 FROM nudges_notification x
-          WHERE x.user_id = c.user_id AND x.kind = %(kind)s AND x.object_id = c.object_id
-            AND x.period = c.period)
+      AND {not_written}
       AND NOT EXISTS (
           SELECT 1 FROM nudges_snooze z
           WHERE z.user_id = c.user_id AND z.kind = %(kind)s AND z.object_id = c.object_id
@@ -325,12 +334,7 @@ WITH {tz_now},
 candidates AS (
 {candidates}
 )
-SELECT EXISTS (
-    SELECT 1 FROM candidates c
-    WHERE NOT EXISTS (
-        SELECT 1 FROM nudges_notification x
-        WHERE x.user_id = c.user_id AND x.kind = %(kind)s AND x.object_id = c.object_id
-          AND x.period = c.period))
+SELECT EXISTS (SELECT 1 FROM candidates c WHERE {not_written})
 """
 
 
@@ -357,13 +361,17 @@ def rules_run(*, rules: Iterable[Rule], now: datetime, calendar: dict[str, list]
             }
             candidates = rule.sql()
             if rule.every_seconds <= 60:
-                cursor.execute(PROBE_SQL.format(tz_now=TZ_NOW_CTE, candidates=candidates), params)
+                probe = PROBE_SQL.format(
+                    tz_now=TZ_NOW_CTE, candidates=candidates, not_written=_NOT_WRITTEN
+                )
+                cursor.execute(probe, params)
                 if not cursor.fetchone()[0]:
                     run.created[rule.kind] = 0
                     continue
             sql = INSERT_SQL.format(
                 tz_now=TZ_NOW_CTE,
                 candidates=candidates,
+                not_written=_NOT_WRITTEN,
                 slot_columns=SLOT_COLUMNS,
                 digests=digests,
             )
@@ -375,13 +383,23 @@ def rules_run(*, rules: Iterable[Rule], now: datetime, calendar: dict[str, list]
     return run
 
 
+def _offset(rule: Rule) -> int:
+    return zlib.crc32(rule.kind.encode()) % rule.every_seconds
+
+
+def rule_next_period(*, rule: Rule, now: datetime) -> datetime:
+    """When this heavy rule's next period begins after ``now`` (the sweep then runs it)."""
+    offset = _offset(rule)
+    start = ((int(now.timestamp()) + offset) // rule.every_seconds + 1) * rule.every_seconds
+    return datetime.fromtimestamp(start - offset, UTC)
+
+
 def rule_is_due(*, rule: Rule, now: datetime) -> tuple[bool, str]:
     """Heavy rules run once per ``every_seconds``, each at its own offset in the period
     so that no sweep runs them all; returns (due, the cache key marking this period)."""
     if rule.every_seconds <= 60:
         return True, ""
-    offset = (zlib.crc32(rule.kind.encode()) % rule.every_seconds) if rule.every_seconds else 0
-    bucket = (int(now.timestamp()) + offset) // rule.every_seconds
+    bucket = (int(now.timestamp()) + _offset(rule)) // rule.every_seconds
     key = f"nudges:rule:{rule.kind}:{bucket}"
     try:
         return cache.get(key) is None, key
