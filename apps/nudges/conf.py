@@ -23,3 +23,6 @@ RETRY_MAX_SECONDS = env_int("NUDGES_RETRY_MAX_SECONDS", 6 * 3600)
 # Event-like nudges (a request received) are not sent about events older than this,
 # so installing or re-enabling nudges never mails out history.
 EVENT_LOOKBACK_DAYS = env_int("NUDGES_EVENT_LOOKBACK_DAYS", 7)
+# Connections a sweep may use at once when several heavy rules are due together (the
+# first sweep after a pause, or every rule forced): each runs whole rules.
+SWEEP_CONNECTIONS = env_int("NUDGES_SWEEP_CONNECTIONS", 2)

@@ -4,8 +4,11 @@ claim-send-mark loop that delivers them, and a person's own choices."""
 from __future__ import annotations
 
 import logging
+import queue
 import smtplib
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -32,6 +35,8 @@ from apps.nudges.rules import (
     DIGEST_SLOTS_SQL,
     SLOT_COLUMNS,
     TZ_NOW_CTE,
+    Rule,
+    RulesRun,
     all_rules,
     local_calendar,
     rule_is_due,
@@ -46,8 +51,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Any sweep holds this transaction-level advisory lock: a second scheduler's sweep
-# waits rather than racing the first on the same unique keys (which could deadlock).
+# Any sweep holds this advisory lock: a second scheduler's sweep waits rather than
+# racing the first on the same unique keys (which could deadlock).
 SWEEP_LOCK_KEY = 0x6E75_6467  # "nudg"
 # A sweep that writes at least this many rows refreshes the nudge tables' statistics.
 ANALYZE_AFTER_ROWS = 10_000
@@ -134,46 +139,98 @@ def digest_schedule_changed() -> None:
 
 
 def nudges_sweep(*, now: datetime | None = None, force: bool = False) -> SweepResult:
-    """Write every due nudge and its outbox row in one transaction; sending is
-    enqueued when it commits. Re-running it (or running two at once) adds nothing.
-    ``force`` runs every rule, including the hourly ones whose hour has been done."""
+    """Write every due nudge and its outbox row; sending is enqueued once written.
+    Re-running it (or running two at once) adds nothing. ``force`` runs every rule,
+    including the hourly ones whose hour has been done.
+
+    Called inside a transaction (a test, a command run in one), the sweep is part of
+    it. Otherwise each step commits on its own: the digest pass, each rule (a rule's
+    nudges and their outbox rows together), then the final queueing; when several
+    heavy rules are due at once they run side by side on ``conf.SWEEP_CONNECTIONS``
+    connections. A step that fails leaves the rest due for the next sweep: every step
+    is idempotent, and the rules are marked done only when all have committed."""
     _require_postgresql()
     now = now or timezone.now()
+    if connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK_KEY])
+            _tune(cursor)
+        return _sweep(now=now, force=force, streams=1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [SWEEP_LOCK_KEY])
+    try:
+        return _sweep(now=now, force=force, streams=conf.SWEEP_CONNECTIONS)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [SWEEP_LOCK_KEY])
+
+
+def _tune(cursor) -> None:
+    # A sweep is idempotent: were PostgreSQL to crash and lose the last fraction of a
+    # second of commits, the next sweep would write the same rows again. So a commit
+    # need not wait for its WAL flush, which is long after a large sweep. And the rows
+    # a sweep reads (today's milestones, cards, contacts and their people) are in
+    # memory; with the default cost of a random read (4, for spinning disks) the
+    # planner would rather hash whole tables than look a few thousand rows up.
+    cursor.execute(
+        "SELECT set_config('synchronous_commit', 'off', true), "
+        "set_config('random_page_cost', '1.1', true)"
+    )
+
+
+@contextmanager
+def _step():
+    """A cursor for one step of the sweep: in its own tuned transaction, unless the
+    whole sweep is already inside one."""
+    if connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        _tune(cursor)
+        yield cursor
+
+
+def _sweep(*, now: datetime, force: bool, streams: int) -> SweepResult:
     result = SweepResult()
     done_keys: list[str] = []
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK_KEY])
-        calendar = local_calendar(now, zones_in_use())
-        # A sweep is idempotent: were PostgreSQL to crash and lose the last fraction of
-        # a second of commits, the next sweep would write the same rows again. So the
-        # commit need not wait for its WAL flush, which is long after a large sweep.
-        cursor.execute("SET LOCAL synchronous_commit TO off")
-        # The rows a sweep reads (today's milestones, cards, contacts and their people)
-        # are in memory; with the default cost of a random read (4, for spinning disks)
-        # the planner would rather hash whole tables than look a few thousand rows up.
-        cursor.execute("SET LOCAL random_page_cost = 1.1")
-        due_rules = []
-        for rule in all_rules():
-            due, key = rule_is_due(rule=rule, now=now)
-            if due or force:
-                due_rules.append(rule)
-                if key:
-                    done_keys.append(key)
-        # Nudges that stop being true (a milestone done, a reply logged) are not looked
-        # for here: they are cleared for their person when that person opens the
-        # notification centre and just before an email to them is built, the only two
-        # places they could be seen.
-        local_hours = _local_hours(calendar)
-        digest_pass = force or _digest_pass_due(local_hours)
-        if digest_pass:
-            # Before the rules: the slots of the people with new nudges are queued by
-            # the rules' own statement, so this pass reads only what was waiting.
+    calendar = local_calendar(now, zones_in_use())
+    due_rules = []
+    for rule in all_rules():
+        due, key = rule_is_due(rule=rule, now=now)
+        if due or force:
+            due_rules.append(rule)
+            if key:
+                done_keys.append(key)
+    # Nudges that stop being true (a milestone done, a reply logged) are not looked for
+    # here: they are cleared for their person when that person opens the notification
+    # centre and just before an email to them is built, the only two places they could
+    # be seen.
+    local_hours = _local_hours(calendar)
+    digest_pass = force or _digest_pass_due(local_hours)
+    if digest_pass:
+        # Before the rules: the slots of the people with new nudges are queued by the
+        # rules' own statements, so this pass reads only what was waiting.
+        with _step() as cursor:
             cursor.execute(QUEUE_DIGESTS_SQL, {"now": now, **calendar})
             result.queued_digests = cursor.rowcount
-        run = rules_run(rules=due_rules, now=now, calendar=calendar)
-        result.created = run.created
-        result.queued_immediate += run.queued
-        result.queued_digests += run.digests
+    runs = []
+    heavy = [rule for rule in due_rules if rule.every_seconds > 60]
+    if streams > 1 and len(heavy) > 1 and not _notifications_known_empty():
+        runs.append(
+            _rules_run_side_by_side(
+                rules=heavy, now=now, calendar=calendar, streams=min(streams, len(heavy))
+            )
+        )
+        # The light rules (a few rows each) after them, together.
+        due_rules = [rule for rule in due_rules if rule not in heavy]
+    with _step():
+        runs.append(rules_run(rules=due_rules, now=now, calendar=calendar))
+    run = RulesRun.combined(runs)
+    result.created = run.created
+    result.queued_immediate += run.queued
+    result.queued_digests += run.digests
+    with _step() as cursor:
         if result.total_created + result.queued_immediate >= ANALYZE_AFTER_ROWS:
             # The rules find the keys already written by index lookups; planned on
             # statistics from before a large write, the next sweep could scan instead.
@@ -190,6 +247,72 @@ def nudges_sweep(*, now: datetime | None = None, force: bool = False) -> SweepRe
         transaction.on_commit(lambda: _mark_done(marks), robust=True)
         transaction.on_commit(lambda: outbox_enqueue_sends(due=result.due), robust=True)
     return result
+
+
+# Statistics that say the notification table is empty, and it has no pages yet: a
+# statement planned now would take every lookup in it for free and might scan it once
+# per candidate, while a rule on another connection fills it. Then the rules run one
+# after another in one transaction, each planned after the previous one's rows.
+KNOWN_EMPTY_SQL = """
+SELECT c.reltuples = 0 AND pg_relation_size(c.oid) = 0
+FROM pg_class c WHERE c.oid = 'nudges_notification'::regclass
+"""
+
+
+def _notifications_known_empty() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(KNOWN_EMPTY_SQL)
+        return bool(cursor.fetchone()[0])
+
+
+def _rules_run_side_by_side(
+    *, rules: list[Rule], now: datetime, calendar: dict[str, list], streams: int
+) -> RulesRun:
+    """Run these heavy rules on ``streams`` connections at once (this one and threads of
+    their own), each rule in its own transaction, the next rule going to whichever
+    connection is free. Rules write different kinds, so their nudges never meet; two
+    may queue the same person's digest slot, and as every statement writes its slots
+    in the same order (``DIGEST_SLOTS_SQL``), the second simply waits for the first to
+    commit, never in a cycle. The first error is raised once every connection is done;
+    what other rules committed stays, and the next sweep finds the rest still due."""
+    pending: queue.SimpleQueue[Rule] = queue.SimpleQueue()
+    for rule in rules:
+        pending.put(rule)
+    runs: list[RulesRun] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def drain() -> None:
+        while not errors:
+            try:
+                rule = pending.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                with _step():
+                    run = rules_run(rules=[rule], now=now, calendar=calendar)
+            except BaseException as exc:
+                with lock:
+                    errors.append(exc)
+                return
+            with lock:
+                runs.append(run)
+
+    def drain_on_own_connection() -> None:
+        try:
+            drain()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=drain_on_own_connection) for _ in range(streams - 1)]
+    for thread in threads:
+        thread.start()
+    drain()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return RulesRun.combined(runs)
 
 
 def _require_postgresql() -> None:

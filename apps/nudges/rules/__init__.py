@@ -212,9 +212,11 @@ TZ_NOW_CTE = """tz_now(tz, local_date, local_hour, isodow, iso_week) AS MATERIAL
 # week), written once the local hour has reached the person's digest hour on a day the
 # person gets digests. The slot comes from zoneinfo's local calendar, so a DST change
 # can neither skip a day (the hour test is ">=") nor send two (the date is part of the
-# unique key). ``{people}`` is a query of distinct people with notifications waiting,
-# one row per (user_id, delivery), with their local calendar (``tz_now``'s columns)
-# and their digest settings (``nudges_nudgesettings``'s columns, NULL without a row).
+# unique key). Slots go in in one order (by person) in every statement, so statements
+# running at once that meet on a slot wait for each other in line, never in a cycle.
+# ``{people}`` is a query of distinct people with notifications waiting, one row per
+# (user_id, delivery), with their local calendar (``tz_now``'s columns) and their
+# digest settings (``nudges_nudgesettings``'s columns, NULL without a row).
 DIGEST_SLOTS_SQL = f"""
 INSERT INTO nudges_outboxmessage
     (user_id, kind, object_id, period, status, next_attempt_at, attempts, last_error,
@@ -230,6 +232,7 @@ WHERE w.local_hour >= COALESCE(w.digest_hour, {NudgeSettings.DEFAULT_HOUR})
   AND CASE w.delivery
         WHEN 'daily' THEN NOT (COALESCE(w.weekdays_only, TRUE) AND w.isodow >= 6)
         ELSE w.isodow = COALESCE(w.weekly_day, {NudgeSettings.DEFAULT_WEEKDAY}) END
+ORDER BY w.user_id, w.delivery
 ON CONFLICT (user_id, kind, object_id, period) WHERE notification_id IS NULL DO NOTHING"""  # noqa: S608 (code constants only)
 
 # The calendar and digest settings columns ``DIGEST_SLOTS_SQL`` reads, from ``tz_now t``
@@ -343,6 +346,15 @@ class RulesRun:
     created: dict[str, int] = field(default_factory=dict)  # new notifications per kind
     queued: int = 0  # outbox rows of immediate notifications
     digests: int = 0  # digest slots queued for the people with new nudges
+
+    @classmethod
+    def combined(cls, runs: Iterable[RulesRun]) -> RulesRun:
+        total = cls()
+        for run in runs:
+            total.created.update(run.created)
+            total.queued += run.queued
+            total.digests += run.digests
+        return total
 
 
 def rules_run(*, rules: Iterable[Rule], now: datetime, calendar: dict[str, list]) -> RulesRun:

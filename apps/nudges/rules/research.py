@@ -105,44 +105,55 @@ def _follow_up_sql() -> str:
     # The weekly cap: a person gets at most ``followup_weekly_cap`` follow-up nudges in
     # any seven days (the model default without a preferences row). Already-nudged
     # follow-ups are left out before ranking so they cannot use up the budget; the
-    # oldest due follow-ups go first. The count per person reads the dedup index
-    # (user, kind, ...) of nudges_notification.
+    # oldest due follow-ups go first. The nudges of the past week are counted in one
+    # join for all the people with follow-ups due, never in a subquery per row: planned
+    # while another rule is filling a nearly empty notification table, a per-row count
+    # could rescan that whole table for every row.
     return f"""
     SELECT ranked.user_id, ranked.object_id, ranked.period, ranked.title, ranked.body,
            ranked.url
     FROM (
-        SELECT c.owner_id AS user_id, c.id AS object_id, c.follow_up_on::text AS period,
-               'Follow up with ' || c.name
-                 || CASE WHEN c.affiliation <> '' THEN ' (' || c.affiliation || ')' ELSE '' END
-                 AS title,
-               'No reply since '
-                 || COALESCE(to_char(c.last_emailed_on, 'FMDD Mon YYYY'), 'your email')
-                 || '. A short, polite follow-up often gets the answer.' AS body,
-               {_contact_url()} AS url,
-               row_number() OVER (PARTITION BY c.owner_id ORDER BY c.follow_up_on, c.id)
-                 AS position,
-               COALESCE(rp.followup_weekly_cap, {_default_weekly_cap()}) AS cap
-        FROM {table("research.Contact")} c
-        JOIN accounts_user u ON u.id = c.owner_id
-        JOIN tz_now t ON t.tz = u.timezone
-        LEFT JOIN {table("research.ResearchPreferences")} rp ON rp.user_id = c.owner_id
-        WHERE c.follow_up_on IS NOT NULL
-          AND c.follow_up_on < %(date_hi)s
-          AND c.follow_up_on <= t.local_date
-          AND c.status NOT IN {CONTACT_CLOSED}
-          AND NOT EXISTS (
-              SELECT 1 FROM nudges_notification n
-              WHERE n.user_id = c.owner_id AND n.kind = %(kind)s AND n.object_id = c.id
-                AND n.period = c.follow_up_on::text)
-          AND NOT EXISTS (
-              SELECT 1 FROM nudges_snooze z
-              WHERE z.user_id = c.owner_id AND z.kind = %(kind)s AND z.object_id = c.id
-                AND z.until > %(now)s)
+        WITH due AS MATERIALIZED (
+            SELECT c.owner_id AS user_id, c.id AS object_id, c.follow_up_on::text AS period,
+                   'Follow up with ' || c.name
+                     || CASE WHEN c.affiliation <> '' THEN ' (' || c.affiliation || ')'
+                        ELSE '' END AS title,
+                   'No reply since '
+                     || COALESCE(to_char(c.last_emailed_on, 'FMDD Mon YYYY'), 'your email')
+                     || '. A short, polite follow-up often gets the answer.' AS body,
+                   {_contact_url()} AS url,
+                   row_number() OVER (PARTITION BY c.owner_id ORDER BY c.follow_up_on, c.id)
+                     AS position,
+                   COALESCE(rp.followup_weekly_cap, {_default_weekly_cap()}) AS cap
+            FROM {table("research.Contact")} c
+            JOIN accounts_user u ON u.id = c.owner_id
+            JOIN tz_now t ON t.tz = u.timezone
+            LEFT JOIN {table("research.ResearchPreferences")} rp ON rp.user_id = c.owner_id
+            WHERE c.follow_up_on IS NOT NULL
+              AND c.follow_up_on < %(date_hi)s
+              AND c.follow_up_on <= t.local_date
+              AND c.status NOT IN {CONTACT_CLOSED}
+              AND NOT EXISTS (
+                  SELECT 1 FROM nudges_notification n
+                  WHERE n.user_id = c.owner_id AND n.kind = %(kind)s AND n.object_id = c.id
+                    AND n.period = c.follow_up_on::text)
+              AND NOT EXISTS (
+                  SELECT 1 FROM nudges_snooze z
+                  WHERE z.user_id = c.owner_id AND z.kind = %(kind)s AND z.object_id = c.id
+                    AND z.until > %(now)s)
+        ),
+        nudged AS (
+            SELECT n.user_id, count(*) AS recent
+            FROM (SELECT DISTINCT due.user_id FROM due) people
+            JOIN nudges_notification n
+              ON n.user_id = people.user_id AND n.kind = %(kind)s
+             AND n.created_at > %(week_ago)s
+            GROUP BY n.user_id
+        )
+        SELECT due.*, COALESCE(nudged.recent, 0) AS recent
+        FROM due LEFT JOIN nudged ON nudged.user_id = due.user_id
     ) ranked
-    WHERE ranked.position <= ranked.cap - (
-        SELECT count(*) FROM nudges_notification n
-        WHERE n.user_id = ranked.user_id AND n.kind = %(kind)s
-          AND n.created_at > %(week_ago)s)
+    WHERE ranked.position <= ranked.cap - ranked.recent
     """
 
 

@@ -1,0 +1,184 @@
+"""The sweep outside a transaction, as beat runs it: each step commits on its own, and
+several heavy rules due at once run side by side on connections of their own."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import threading
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+
+from apps.nudges import conf, services
+from apps.nudges.models import Kind, KindPreference, Mode, Notification, OutboxMessage
+from apps.nudges.rules import _REGISTRY, get_rule, rule_is_due
+from apps.readinglists.models import ReviewCard
+from apps.research.models import Contact, ContactStatus
+from tests.accounts.factories import UserFactory
+from tests.milestones.factories import MilestoneFactory, PlanFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# A Wednesday mid-morning UTC: daily digests are due, weekly summaries are not.
+NOW = dt.datetime(2026, 11, 25, 10, 30, tzinfo=dt.UTC)
+HEAVY = (Kind.MILESTONE_DUE, Kind.FOLLOW_UP_DUE, Kind.CARDS_DUE)
+PEOPLE = 6
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def population():
+    """Each person has a milestone due tomorrow, a follow-up due and cards due; every
+    other person wants milestone nudges straight away (the rest get a digest)."""
+    for i in range(PEOPLE):
+        owner = UserFactory(is_student=True, timezone="UTC")
+        MilestoneFactory(plan=PlanFactory(owner=owner), target_date=NOW.date() + dt.timedelta(1))
+        Contact.objects.create(
+            owner=owner,
+            name=f"Prof. {i}",
+            status=ContactStatus.EMAILED,
+            follow_up_on=NOW.date() - dt.timedelta(days=1),
+        )
+        ReviewCard.objects.create(owner=owner, prompt="Q", due=NOW - dt.timedelta(hours=1))
+        if i % 2:
+            KindPreference.objects.create(user=owner, kind=Kind.MILESTONE_DUE, mode=Mode.IMMEDIATE)
+
+
+@pytest.fixture
+def side_by_side(monkeypatch):
+    """Two connections, whatever the planner statistics of this test database say, and
+    the thread each rule ran on."""
+    monkeypatch.setattr(conf, "SWEEP_CONNECTIONS", 2)
+    monkeypatch.setattr(services, "_notifications_known_empty", lambda: False)
+    ran_on: dict[str, str] = {}
+    real = services.rules_run
+
+    def spy(*, rules, now, calendar):
+        rules = list(rules)
+        for rule in rules:
+            ran_on[rule.kind] = threading.current_thread().name
+        return real(rules=rules, now=now, calendar=calendar)
+
+    monkeypatch.setattr(services, "rules_run", spy)
+    return ran_on
+
+
+def written() -> tuple[set, set]:
+    notes = set(
+        Notification.objects.values_list("user_id", "kind", "object_id", "period", "delivery")
+    )
+    outbox = set(
+        OutboxMessage.objects.values_list(
+            "user_id", "kind", "object_id", "period", "notification__kind"
+        )
+    )
+    return notes, outbox
+
+
+def test_heavy_rules_side_by_side_write_what_one_connection_writes(
+    population, side_by_side, monkeypatch
+):
+    result = services.nudges_sweep(now=NOW, force=True)
+    assert len({side_by_side[kind] for kind in HEAVY}) == 2  # two connections did the work
+    assert {kind: result.created[kind] for kind in HEAVY} == dict.fromkeys(HEAVY, PEOPLE)
+    assert result.queued_immediate == PEOPLE // 2
+    assert result.queued_digests == PEOPLE  # one daily digest each, however many rules
+    together = written()
+    assert services.nudges_sweep(now=NOW, force=True).total_created == 0
+    assert written() == together
+
+    Notification.objects.all().delete()
+    OutboxMessage.objects.all().delete()
+    monkeypatch.setattr(conf, "SWEEP_CONNECTIONS", 1)
+    services.nudges_sweep(now=NOW, force=True)
+    assert written() == together
+
+
+def test_a_failing_rule_leaves_the_others_written_and_itself_due(
+    population, side_by_side, monkeypatch
+):
+    cards = get_rule(Kind.CARDS_DUE)
+    monkeypatch.setitem(
+        _REGISTRY,
+        Kind.CARDS_DUE,
+        dataclasses.replace(cards, sql=lambda: "SELECT * FROM no_such_table"),
+    )
+    with pytest.raises(Exception, match="no_such_table"):
+        services.nudges_sweep(now=NOW)
+    # What the other rules committed stays; nothing is marked done.
+    assert Notification.objects.filter(kind=Kind.FOLLOW_UP_DUE).count() == PEOPLE
+    assert not Notification.objects.filter(kind=Kind.CARDS_DUE).exists()
+    assert rule_is_due(rule=cards, now=NOW)[0]
+    # The sweep's lock went with it: another session can take it at once.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [services.SWEEP_LOCK_KEY])
+        assert cursor.fetchone()[0] is True
+        cursor.execute("SELECT pg_advisory_unlock(%s)", [services.SWEEP_LOCK_KEY])
+
+    monkeypatch.setitem(_REGISTRY, Kind.CARDS_DUE, cards)
+    result = services.nudges_sweep(now=NOW)
+    assert result.created[Kind.CARDS_DUE] == PEOPLE
+    assert sum(result.created.values()) == PEOPLE  # the rest were already written
+    assert Notification.objects.filter(kind=Kind.MILESTONE_DUE).count() == PEOPLE
+
+
+def test_two_sweeps_at_once_write_everything_once(population, side_by_side):
+    start = threading.Barrier(2, timeout=10)
+    results: list = []
+
+    def sweep() -> None:
+        try:
+            start.wait()
+            results.append(services.nudges_sweep(now=NOW, force=True))
+        except Exception as exc:  # surfaced in the assertion
+            results.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(r.total_created for r in results) == [0, len(HEAVY) * PEOPLE]
+    assert Notification.objects.count() == len(HEAVY) * PEOPLE
+    assert OutboxMessage.objects.filter(notification__isnull=True).count() == PEOPLE
+
+
+def test_the_notification_table_is_known_empty_only_after_being_analysed_empty():
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE nudges_notification CASCADE")
+        assert services._notifications_known_empty() is False  # size unknown: not planned as 0
+        cursor.execute("ANALYZE nudges_notification")
+        assert services._notifications_known_empty() is True
+    MilestoneFactory(target_date=NOW.date() + dt.timedelta(days=1))
+    services.nudges_sweep(now=NOW, force=True)
+    assert services._notifications_known_empty() is False
+
+
+def test_rules_run_one_after_another_while_the_table_is_known_empty(population, monkeypatch):
+    monkeypatch.setattr(conf, "SWEEP_CONNECTIONS", 2)
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE nudges_notification CASCADE")
+        cursor.execute("ANALYZE nudges_notification")
+    threads_before = threading.active_count()
+    started: list[int] = []
+    real = services.rules_run
+
+    def spy(**kwargs):
+        started.append(threading.active_count())
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "rules_run", spy)
+    result = services.nudges_sweep(now=NOW, force=True)
+    assert started == [threads_before]  # one call, no helper thread
+    assert {kind: result.created[kind] for kind in HEAVY} == dict.fromkeys(HEAVY, PEOPLE)
