@@ -16,6 +16,8 @@ cards, 2 contacts, so 100,000 students make ~1,000,000 rows). It then reports:
   writing that rule's nudges (a few thousand for the busiest);
 - the worst case: every milestone, card and follow-up due at once, all set to
   "immediately", so every nudge is also written to the outbox; with the query count;
+  (when several heavy rules are due together the sweep runs them side by side on
+  its own connections: query counts and slowest statements cover every connection)
 - claiming a batch of 1,000 due outbox rows, and EXPLAIN of the claim query;
 - delivery to a local SMTP sink (aiosmtpd in a separate process), with one connection
   per batch and with a new connection per message, from one process and from one worker
