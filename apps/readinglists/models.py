@@ -259,8 +259,12 @@ class ReviewCard(models.Model):
                 name="rl_card_starter_once",
             )
         ]
-        # The review session and the due counter both read "my cards due before now".
-        indexes = [models.Index(fields=["owner", "due"], name="rl_card_owner_due")]
+        # The review session and the due counter both read "my cards due before now";
+        # the hourly nudge reads everyone's, a few thousand of the whole table.
+        indexes = [
+            models.Index(fields=["owner", "due"], name="rl_card_owner_due"),
+            models.Index(fields=["due"], name="rl_card_due"),
+        ]
 
     def __str__(self) -> str:
         return self.prompt[:60]
