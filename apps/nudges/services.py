@@ -273,17 +273,19 @@ def _rules_run_side_by_side(
     connection is free. Rules write different kinds, so their nudges never meet; two
     may queue the same person's digest slot, and as every statement writes its slots
     in the same order (``DIGEST_SLOTS_SQL``), the second simply waits for the first to
-    commit, never in a cycle. The first error is raised once every connection is done;
+    commit, never in a cycle. The first error stops the others taking more rules and
+    is raised once every connection is done (so the sweep's lock outlives its work);
     what other rules committed stays, and the next sweep finds the rest still due."""
     pending: queue.SimpleQueue[Rule] = queue.SimpleQueue()
     for rule in rules:
         pending.put(rule)
     runs: list[RulesRun] = []
     errors: list[BaseException] = []
+    stop = threading.Event()
     lock = threading.Lock()
 
     def drain() -> None:
-        while not errors:
+        while not stop.is_set():
             try:
                 rule = pending.get_nowait()
             except queue.Empty:
@@ -292,6 +294,7 @@ def _rules_run_side_by_side(
                 with _step():
                     run = rules_run(rules=[rule], now=now, calendar=calendar)
             except BaseException as exc:
+                stop.set()
                 with lock:
                     errors.append(exc)
                 return
@@ -307,9 +310,14 @@ def _rules_run_side_by_side(
     threads = [threading.Thread(target=drain_on_own_connection) for _ in range(streams - 1)]
     for thread in threads:
         thread.start()
-    drain()
-    for thread in threads:
-        thread.join()
+    try:
+        drain()
+    finally:
+        # Also when this thread is interrupted (a task's time limit): no rule is left
+        # running on another connection once the sweep returns or raises.
+        stop.set()
+        for thread in threads:
+            thread.join()
     if errors:
         raise errors[0]
     return RulesRun.combined(runs)

@@ -182,3 +182,37 @@ def test_rules_run_one_after_another_while_the_table_is_known_empty(population, 
     result = services.nudges_sweep(now=NOW, force=True)
     assert started == [threads_before]  # one call, no helper thread
     assert {kind: result.created[kind] for kind in HEAVY} == dict.fromkeys(HEAVY, PEOPLE)
+
+
+def test_an_interrupted_sweep_leaves_no_rule_running_when_it_raises(population, monkeypatch):
+    """The sweep's own thread is stopped (as a task's time limit does) while another
+    connection is inside a rule: that rule finishes, no further rule starts, and only
+    then does the sweep raise and give up its lock."""
+    monkeypatch.setattr(conf, "SWEEP_CONNECTIONS", 2)
+    monkeypatch.setattr(services, "_notifications_known_empty", lambda: False)
+    main = threading.current_thread()
+    helper_inside = threading.Event()
+    started: dict[str, str] = {}
+    real = services.rules_run
+
+    class TimeLimit(Exception):
+        pass
+
+    def interrupted(*, rules, now, calendar):
+        rules = list(rules)
+        started[rules[0].kind] = "main" if threading.current_thread() is main else "helper"
+        if threading.current_thread() is main:
+            helper_inside.wait(timeout=10)
+            raise TimeLimit
+        helper_inside.set()
+        threading.Event().wait(0.3)  # still inside when the interruption comes
+        return real(rules=rules, now=now, calendar=calendar)
+
+    monkeypatch.setattr(services, "rules_run", interrupted)
+    threads_before = threading.active_count()
+    with pytest.raises(TimeLimit):
+        services.nudges_sweep(now=NOW, force=True)
+    assert threading.active_count() == threads_before
+    assert sorted(started.values()) == ["helper", "main"]  # one rule each, no more begun
+    [helper_kind] = [kind for kind, thread in started.items() if thread == "helper"]
+    assert set(Notification.objects.values_list("kind", flat=True)) <= {helper_kind}
