@@ -9,6 +9,7 @@ urlpatterns = [
     path("", core_views.landing, name="landing"),
     path("home/", dashboard_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("apps.accounts.urls")),
     path("plans/", include("apps.milestones.urls")),

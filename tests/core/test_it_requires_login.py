@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 ALLOWED_ANONYMOUS = {
     "landing",  # the public front page
     "healthz",  # probed by load balancers
+    "favicon",  # a permanent redirect to the static icon
     "admin:login",  # forwards to allauth's log-in
     # Token- or signature-protected endpoints, added by their apps:
     "nudges:unsubscribe",  # signed one-click unsubscribe (RFC 8058)
