@@ -151,18 +151,33 @@ def nudges_sweep(*, now: datetime | None = None, force: bool = False) -> SweepRe
     is idempotent, and the rules are marked done only when all have committed."""
     _require_postgresql()
     now = now or timezone.now()
-    if connection.in_atomic_block:
+    if connection.in_atomic_block or not connection.get_autocommit():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK_KEY])
             _tune(cursor)
         return _sweep(now=now, force=force, streams=1)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [SWEEP_LOCK_KEY])
     try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [SWEEP_LOCK_KEY])
         return _sweep(now=now, force=force, streams=conf.SWEEP_CONNECTIONS)
     finally:
+        _sweep_lock_release()
+
+
+def _sweep_lock_release() -> None:
+    """Give the session-level sweep lock back, however the sweep ended. The connection
+    may go back to a pool, which keeps a session's advisory locks: if the release
+    itself fails (the connection broke, a time limit struck), the session is closed,
+    which releases them."""
+    try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [SWEEP_LOCK_KEY])
+            cursor.execute("SELECT pg_advisory_unlock_all()")
+    except BaseException:
+        raw = connection.connection
+        if raw is not None:
+            raw.close()
+        connection.close()
+        raise
 
 
 def _tune(cursor) -> None:
@@ -313,14 +328,28 @@ def _rules_run_side_by_side(
     try:
         drain()
     finally:
-        # Also when this thread is interrupted (a task's time limit): no rule is left
-        # running on another connection once the sweep returns or raises.
+        # Also when this thread is interrupted (a task's time limit), even while it
+        # waits: no rule is left running on another connection once the sweep returns
+        # or raises and gives its lock up.
         stop.set()
-        for thread in threads:
-            thread.join()
+        _join_all(threads)
     if errors:
         raise errors[0]
     return RulesRun.combined(runs)
+
+
+def _join_all(threads: list[threading.Thread]) -> None:
+    """Wait for every thread to finish; an interruption while waiting is raised only
+    once they have."""
+    interrupted: BaseException | None = None
+    for thread in threads:
+        while thread.is_alive():
+            try:
+                thread.join()
+            except BaseException as exc:
+                interrupted = interrupted or exc
+    if interrupted is not None:
+        raise interrupted
 
 
 def _require_postgresql() -> None:

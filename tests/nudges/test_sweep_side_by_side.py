@@ -71,6 +71,28 @@ def side_by_side(monkeypatch):
     return ran_on
 
 
+def sweep_locks_held() -> int:
+    """Sessions holding the sweep's advisory lock in this database (any connection)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+            "AND classid = 0 AND objid = %s AND objsubid = 1",
+            [services.SWEEP_LOCK_KEY],
+        )
+        return cursor.fetchone()[0]
+
+
+def _recording_locks(seen: list[int], monkeypatch):
+    real = services._rules_run_side_by_side
+
+    def recording(**kwargs):
+        seen.append(sweep_locks_held())
+        return real(**kwargs)
+
+    return recording
+
+
 def written() -> tuple[set, set]:
     notes = set(
         Notification.objects.values_list("user_id", "kind", "object_id", "period", "delivery")
@@ -86,8 +108,28 @@ def written() -> tuple[set, set]:
 def test_heavy_rules_side_by_side_write_what_one_connection_writes(
     population, side_by_side, monkeypatch
 ):
+    # Each connection's first rule waits until the other has one too: both take part.
+    both_busy = threading.Barrier(2, timeout=10)
+    first_calls: set[str] = set()
+    spy = services.rules_run
+
+    def together(**kwargs):
+        name = threading.current_thread().name
+        if name not in first_calls:
+            first_calls.add(name)
+            both_busy.wait()
+        return spy(**kwargs)
+
+    monkeypatch.setattr(services, "rules_run", together)
+    lock_seen: list[int] = []
+    monkeypatch.setattr(
+        services, "_rules_run_side_by_side", _recording_locks(lock_seen, monkeypatch)
+    )
     result = services.nudges_sweep(now=NOW, force=True)
-    assert len({side_by_side[kind] for kind in HEAVY}) == 2  # two connections did the work
+    assert lock_seen == [1]  # held while the rules ran
+    assert sweep_locks_held() == 0  # and given back
+    assert len(set(side_by_side.values())) == 2  # two connections did the work
+    monkeypatch.setattr(services, "rules_run", spy)
     assert {kind: result.created[kind] for kind in HEAVY} == dict.fromkeys(HEAVY, PEOPLE)
     assert result.queued_immediate == PEOPLE // 2
     assert result.queued_digests == PEOPLE  # one daily digest each, however many rules
@@ -117,11 +159,7 @@ def test_a_failing_rule_leaves_the_others_written_and_itself_due(
     assert Notification.objects.filter(kind=Kind.FOLLOW_UP_DUE).count() == PEOPLE
     assert not Notification.objects.filter(kind=Kind.CARDS_DUE).exists()
     assert rule_is_due(rule=cards, now=NOW)[0]
-    # The sweep's lock went with it: another session can take it at once.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [services.SWEEP_LOCK_KEY])
-        assert cursor.fetchone()[0] is True
-        cursor.execute("SELECT pg_advisory_unlock(%s)", [services.SWEEP_LOCK_KEY])
+    assert sweep_locks_held() == 0  # the sweep's lock went with it
 
     monkeypatch.setitem(_REGISTRY, Kind.CARDS_DUE, cards)
     result = services.nudges_sweep(now=NOW)
@@ -215,4 +253,59 @@ def test_an_interrupted_sweep_leaves_no_rule_running_when_it_raises(population, 
     assert threading.active_count() == threads_before
     assert sorted(started.values()) == ["helper", "main"]  # one rule each, no more begun
     [helper_kind] = [kind for kind, thread in started.items() if thread == "helper"]
-    assert set(Notification.objects.values_list("kind", flat=True)) <= {helper_kind}
+    # The helper's rule committed in full (the population has no overdue milestones,
+    # drafts or weekly summaries due: those rules write nothing); nothing else did.
+    expected = PEOPLE if helper_kind in HEAVY else 0
+    assert Notification.objects.filter(kind=helper_kind).count() == expected
+    assert Notification.objects.exclude(kind=helper_kind).count() == 0
+    assert sweep_locks_held() == 0
+
+
+def test_an_interruption_while_waiting_for_the_helper_is_raised_once_it_is_done(
+    population, monkeypatch
+):
+    """A time limit can strike while the sweep waits for its helper connection: the
+    sweep still waits for the helper's rule to finish before raising and giving its
+    lock back, so no rule runs on after the sweep (or beside the next one)."""
+    monkeypatch.setattr(conf, "SWEEP_CONNECTIONS", 2)
+    monkeypatch.setattr(services, "_notifications_known_empty", lambda: False)
+    main = threading.current_thread()
+    real_run = services.rules_run
+    helper_started, main_waiting, helper_done = (threading.Event() for _ in range(3))
+    locks_when_helper_done: list[int] = []
+
+    def slow_helper(*, rules, now, calendar):
+        rules = list(rules)
+        if threading.current_thread() is main:
+            helper_started.wait(timeout=10)  # the helper has a rule before this one
+            return real_run(rules=rules, now=now, calendar=calendar)
+        helper_started.set()
+        main_waiting.wait(timeout=10)  # still inside when the sweep waits for it
+        threading.Event().wait(0.2)
+        run = real_run(rules=rules, now=now, calendar=calendar)
+        locks_when_helper_done.append(sweep_locks_held())
+        helper_done.set()
+        return run
+
+    class TimeLimit(Exception):
+        pass
+
+    real_join = threading.Thread.join
+    interruptions: list[bool] = []
+
+    def join_interrupted_once(self, timeout=None):
+        if threading.current_thread() is main and not interruptions:
+            interruptions.append(True)
+            main_waiting.set()
+            raise TimeLimit
+        return real_join(self, timeout)
+
+    monkeypatch.setattr(services, "rules_run", slow_helper)
+    monkeypatch.setattr(threading.Thread, "join", join_interrupted_once)
+    with pytest.raises(TimeLimit):
+        services.nudges_sweep(now=NOW, force=True)
+    assert interruptions == [True]
+    assert helper_done.is_set()
+    assert locks_when_helper_done
+    assert all(held == 1 for held in locks_when_helper_done)
+    assert sweep_locks_held() == 0
