@@ -151,7 +151,7 @@ def nudges_sweep(*, now: datetime | None = None, force: bool = False) -> SweepRe
     is idempotent, and the rules are marked done only when all have committed."""
     _require_postgresql()
     now = now or timezone.now()
-    if connection.in_atomic_block or not connection.get_autocommit():
+    if _in_callers_transaction():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK_KEY])
             _tune(cursor)
@@ -162,6 +162,12 @@ def nudges_sweep(*, now: datetime | None = None, force: bool = False) -> SweepRe
         return _sweep(now=now, force=force, streams=conf.SWEEP_CONNECTIONS)
     finally:
         _sweep_lock_release()
+
+
+def _in_callers_transaction() -> bool:
+    """The caller has a transaction open (an atomic block, or autocommit turned off):
+    the sweep's writes belong to it, so they go on this one connection."""
+    return connection.in_atomic_block or not connection.get_autocommit()
 
 
 def _sweep_lock_release() -> None:
@@ -197,7 +203,7 @@ def _tune(cursor) -> None:
 def _step():
     """A cursor for one step of the sweep: in its own tuned transaction, unless the
     whole sweep is already inside one."""
-    if connection.in_atomic_block:
+    if _in_callers_transaction():
         with connection.cursor() as cursor:
             yield cursor
         return

@@ -6,6 +6,7 @@ from django.urls import reverse
 from apps.nudges.models import Kind, Snooze
 from tests.accounts.factories import UserFactory
 from tests.nudges.factories import MentorshipFactory, NotificationFactory
+from tests.research.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -122,27 +123,14 @@ def test_inbox_queries_do_not_grow_with_rows(client, student, django_assert_num_
 
 
 def test_a_reply_logged_since_the_last_sweep_is_cleared_when_the_centre_opens(client, student):
-    import datetime as dt
-
     from django.utils import timezone
 
     from apps.nudges.services import nudges_sweep
-    from apps.research.models import Contact, ContactStatus
     from apps.research.services import interaction_log
 
-    contact = Contact.objects.create(
-        owner=student,
-        name="Prof. Ada",
-        status=ContactStatus.EMAILED,
-        follow_up_on=timezone.localdate() - dt.timedelta(days=1),
-    )
+    contact = ContactFactory(owner=student, follow_up_due=True)
     stranger = UserFactory(is_student=True)
-    theirs = Contact.objects.create(
-        owner=stranger,
-        name="Prof. Grace",
-        status=ContactStatus.EMAILED,
-        follow_up_on=timezone.localdate() - dt.timedelta(days=1),
-    )
+    theirs = ContactFactory(owner=stranger, follow_up_due=True)
     nudges_sweep(force=True)
     client.force_login(student)
     assert "1 unread" in client.get(reverse("nudges:inbox")).content.decode()

@@ -26,7 +26,12 @@ from apps.research.models import ContactStatus, Stage
 from tests.accounts.factories import UserFactory
 from tests.milestones.factories import MilestoneFactory, PlanFactory
 from tests.nudges.factories import MentorshipFactory
-from tests.research.factories import DraftFactory, VenueDeadlineFactory, VenueFactory
+from tests.research.factories import (
+    ContactFactory,
+    DraftFactory,
+    VenueDeadlineFactory,
+    VenueFactory,
+)
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC
@@ -210,15 +215,8 @@ def test_snoozed_item_is_skipped_until_the_snooze_ends():
 
 
 def test_follow_up_due_then_cleared_by_a_reply():
-    from apps.research.models import Contact
-
     owner = UserFactory(is_student=True)
-    contact = Contact.objects.create(
-        owner=owner,
-        name="Prof. Ada",
-        status=ContactStatus.EMAILED,
-        follow_up_on=timezone.localdate() - dt.timedelta(days=1),
-    )
+    contact = ContactFactory(owner=owner, name="Prof. Ada", affiliation="", follow_up_due=True)
     nudges_sweep()
     [item] = kinds(owner, Kind.FOLLOW_UP_DUE)
     assert item.title == "Follow up with Prof. Ada"
@@ -231,13 +229,11 @@ def test_follow_up_due_then_cleared_by_a_reply():
 
 
 def _due_contacts(owner, count, today):
-    from apps.research.models import Contact
-
     return [
-        Contact.objects.create(
+        ContactFactory(
             owner=owner,
             name=f"Prof. {i}",
-            status=ContactStatus.EMAILED,
+            follow_up_due=True,
             follow_up_on=today - dt.timedelta(days=count - i),
         )
         for i in range(count)

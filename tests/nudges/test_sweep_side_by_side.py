@@ -15,9 +15,9 @@ from apps.nudges import conf, services
 from apps.nudges.models import Kind, KindPreference, Mode, Notification, OutboxMessage
 from apps.nudges.rules import _REGISTRY, get_rule, rule_is_due
 from apps.readinglists.models import ReviewCard
-from apps.research.models import Contact, ContactStatus
 from tests.accounts.factories import UserFactory
 from tests.milestones.factories import MilestoneFactory, PlanFactory
+from tests.research.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,12 +41,7 @@ def population():
     for i in range(PEOPLE):
         owner = UserFactory(is_student=True, timezone="UTC")
         MilestoneFactory(plan=PlanFactory(owner=owner), target_date=NOW.date() + dt.timedelta(1))
-        Contact.objects.create(
-            owner=owner,
-            name=f"Prof. {i}",
-            status=ContactStatus.EMAILED,
-            follow_up_on=NOW.date() - dt.timedelta(days=1),
-        )
+        ContactFactory(owner=owner, follow_up_due=True, follow_up_on=NOW.date() - dt.timedelta(1))
         ReviewCard.objects.create(owner=owner, prompt="Q", due=NOW - dt.timedelta(hours=1))
         if i % 2:
             KindPreference.objects.create(user=owner, kind=Kind.MILESTONE_DUE, mode=Mode.IMMEDIATE)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from apps.research.deadlines import deadline_to_utc
 from apps.research.models import (
     Contact,
+    ContactStatus,
     DeadlineKind,
     Draft,
     DraftStageChange,
@@ -76,6 +77,13 @@ class ContactFactory(factory.django.DjangoModelFactory):
     affiliation = "Example University"
     email = factory.Sequence(lambda n: f"researcher{n}@example.edu")
     purpose = "advice"
+
+    class Params:
+        # Emailed, no reply, and the follow-up date was yesterday: a follow-up is due.
+        follow_up_due = factory.Trait(
+            status=ContactStatus.EMAILED,
+            follow_up_on=factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(1)),
+        )
 
 
 class InteractionFactory(factory.django.DjangoModelFactory):
