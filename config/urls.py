@@ -22,9 +22,4 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.views import defaults
-
-    urlpatterns += [
-        path("errors/404/", defaults.page_not_found, {"exception": Exception()}),
-        path("errors/500/", defaults.server_error),
-    ]
+    urlpatterns.append(path("", include("apps.core.dev_urls")))

@@ -4,11 +4,14 @@ import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
+
+from apps.core import devmail
 
 
 def _check_database() -> str | None:
@@ -68,3 +71,44 @@ def landing(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     return render(request, "core/landing.html")
+
+
+def _require_debug() -> None:
+    if not settings.DEBUG:
+        raise Http404
+
+
+@login_not_required
+@require_GET
+def dev_mail_list(request: HttpRequest) -> HttpResponse:
+    """The last emails sent by any process of a development install (quick start)."""
+    _require_debug()
+    return render(request, "core/devmail/list.html", {"emails": devmail.stored_emails()})
+
+
+@login_not_required
+@require_GET
+def dev_mail_detail(request: HttpRequest, email_id: str) -> HttpResponse:
+    _require_debug()
+    message = devmail.stored_email(email_id)
+    if message is None:
+        raise Http404
+    return render(request, "core/devmail/detail.html", {"message": message})
+
+
+@login_not_required
+@require_GET
+@xframe_options_sameorigin
+def dev_mail_html(request: HttpRequest, email_id: str) -> HttpResponse:
+    """An email's HTML part on its own, framed by the detail page. The sandbox CSP keeps
+    its content from running anything or reaching the session."""
+    _require_debug()
+    message = devmail.stored_email(email_id)
+    if message is None or not message.html:
+        raise Http404
+    response = HttpResponse(message.html)
+    response["Content-Security-Policy"] = (
+        "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+        "frame-ancestors 'self'"
+    )
+    return response

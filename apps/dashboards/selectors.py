@@ -25,7 +25,6 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -49,7 +48,6 @@ from apps.research.models import (
     PRE_SUBMISSION_STAGES,
     Contact,
     DeadlineKind,
-    Draft,
     Purpose,
     Stage,
 )
@@ -391,8 +389,6 @@ RECENT_LIMIT = 8
 
 def _table_figures(*, mentor: User, now: dt.datetime, today: dt.date) -> dict[str, dict]:
     """Per area, per mentee sharing it: the figures of the triage table (one query)."""
-    if connection.vendor != "postgresql":
-        return _table_figures_portable(mentor=mentor, now=now, today=today)
     # The sharing subqueries come with positional parameters and the statement uses
     # named ones, so the subqueries are composed (the driver quotes their values) first.
     sharing = {
@@ -441,96 +437,6 @@ def _table_figures(*, mentor: User, now: dt.datetime, today: dt.date) -> dict[st
                 e["done"], e["last_progress"] = b, last
             else:
                 e["cards_due"], e["last_review"] = a, last
-    return out
-
-
-def _table_figures_portable(*, mentor: User, now: dt.datetime, today: dt.date) -> dict[str, dict]:
-    """The same figures as ``TABLE_FIGURES_SQL`` through the ORM, a query per area, for
-    databases other than PostgreSQL (the single-machine SQLite default)."""
-    from apps.readinglists.models import Assignment, Item, Progress, ReviewSettings
-
-    plan_ids = mentee_ids_sharing(mentor=mentor, area="plan")
-    paper_ids = mentee_ids_sharing(mentor=mentor, area="papers")
-    reading_ids = mentee_ids_sharing(mentor=mentor, area="reading")
-    out: dict[str, Any] = {"plan": {}, "papers": {}, "reading": {}, "recent": []}
-    open_q = ~Q(status__in=CLOSED_STATUSES)
-    plans = (
-        Milestone.objects.filter(plan__owner_id__in=plan_ids)
-        .values(owner=F("plan__owner_id"))
-        .annotate(
-            total=Count("pk", filter=~Q(status=MilestoneStatus.SKIPPED)),
-            done=Count("pk", filter=Q(status=MilestoneStatus.DONE)),
-            overdue=Count("pk", filter=open_q & Q(target_date__lt=today)),
-            next_due=Min("target_date", filter=open_q & Q(target_date__gte=today)),
-            last_change=Max("updated_at"),
-        )
-    )
-    for row in plans:
-        out["plan"][row.pop("owner")] = row
-    out["recent"] = list(
-        Milestone.objects.filter(
-            plan__owner_id__in=plan_ids, status=MilestoneStatus.DONE, completed_at__isnull=False
-        )
-        .order_by("-completed_at", "-pk")
-        .values("pk", "title", "completed_at", student_id=F("plan__owner_id"))[:RECENT_LIMIT]
-    )
-    upcoming = Q(target_venue__deadlines__due_at__gte=now)
-    papers = (
-        Draft.objects.filter(owner_id__in=paper_ids)
-        .values("owner_id")
-        .annotate(
-            next_deadline=Min(
-                "target_venue__deadlines__due_at", filter=upcoming & Q(stage__in=ACTIVE_STAGES)
-            ),
-            early_deadline=Min(
-                "target_venue__deadlines__due_at", filter=upcoming & Q(stage__in=EARLY_STAGES)
-            ),
-            last_change=Max("updated_at"),
-        )
-    )
-    for row in papers:
-        out["papers"][row.pop("owner_id")] = row
-
-    def reading_entry(owner: int) -> dict[str, Any]:
-        empty = {"total": 0, "done": 0, "cards_due": 0, "last_progress": None, "last_review": None}
-        return out["reading"].setdefault(owner, empty)
-
-    own_items = (
-        Item.objects.filter(reading_list__owner_id__in=reading_ids)
-        .values(owner=F("reading_list__owner_id"))
-        .annotate(n=Count("pk"))
-    )
-    assigned_items = (
-        Assignment.objects.filter(mentee_id__in=reading_ids)
-        .exclude(reading_list__owner_id=F("mentee_id"))
-        .values(owner=F("mentee_id"))
-        .annotate(n=Count("reading_list__items"))
-    )
-    for row in [*own_items, *assigned_items]:
-        if row["n"]:
-            reading_entry(row["owner"])["total"] += row["n"]
-    progress = (
-        Progress.objects.filter(user_id__in=reading_ids)
-        .values("user_id")
-        .annotate(done=Count("pk", filter=Q(status__in=DONE_STATUSES)), last=Max("updated_at"))
-    )
-    for row in progress:
-        entry = reading_entry(row["user_id"])
-        entry["done"], entry["last_progress"] = row["done"], row["last"]
-    paused = ReviewSettings.objects.filter(user_id=OuterRef("owner_id"), paused_since__isnull=False)
-    cards = (
-        ReviewCard.objects.filter(owner_id__in=reading_ids)
-        .values("owner_id")
-        .annotate(
-            due=Count("pk", filter=Q(due__lte=now)),
-            last=Max("last_review"),
-            paused=Exists(paused),
-        )
-    )
-    for row in cards:
-        entry = reading_entry(row["owner_id"])
-        entry["cards_due"] = 0 if row["paused"] else row["due"]
-        entry["last_review"] = row["last"]
     return out
 
 

@@ -111,10 +111,10 @@ def mentor_search(
     """Mentors matching the filters, ranked by fit for ``viewer`` with an explanation.
 
     Text matching uses PostgreSQL full-text search (areas and tags weigh more than the
-    bio) and falls back to ``icontains`` on SQLite. At most ``limit`` text hits are
+    bio). At most ``limit`` text hits are
     scored, so the page costs the same few queries however many mentors exist.
     """
-    from django.conf import settings
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
     from apps.matching import fit, services
     from apps.matching.models import MentorProfile, StudentPreferences
@@ -139,9 +139,7 @@ def mentor_search(
     if language:
         profiles = profiles.filter(languages__icontains=language)
     query = query.strip()
-    if query and settings.IS_POSTGRES:
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
+    if query:
         vector = (
             SearchVector("research_areas", weight="A", config="english")
             + SearchVector("topic_tags", "method_tags", weight="A", config="english")
@@ -154,14 +152,6 @@ def mentor_search(
             .filter(text_rank__gt=0)
             .order_by("-text_rank", "pk")
         )
-    elif query:
-        profiles = profiles.filter(
-            Q(research_areas__icontains=query)
-            | Q(topic_tags__icontains=query)
-            | Q(method_tags__icontains=query)
-            | Q(offer__icontains=query)
-            | Q(user__bio__icontains=query)
-        ).order_by("pk")
     else:
         profiles = profiles.order_by("pk")
     found = list(profiles[:limit])

@@ -1,16 +1,6 @@
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
-
 from apps.core.demo import DemoContext
 from apps.core.registry import demo_seeders
-from apps.nudges.models import Delivery, Kind, KindPreference, Mode, Notification, NudgeSettings
-
-
-def _url(name: str) -> str:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return reverse("nudges:inbox")
+from apps.nudges.models import Kind, KindPreference, Mode, NudgeSettings
 
 
 @demo_seeders.register("nudges", order=90)
@@ -26,32 +16,4 @@ def seed(demo: DemoContext) -> None:
         )
     KindPreference.objects.update_or_create(
         user=demo.mentor, kind=Kind.MENTORSHIP_REQUEST, defaults={"mode": Mode.IMMEDIATE}
-    )
-    # Already due, so the first `send_nudges` (or beat sweep) sends a real email.
-    now = timezone.now()
-    Notification.objects.get_or_create(
-        user=demo.student,
-        kind=Kind.MILESTONE_DUE,
-        object_id=0,
-        period="demo-welcome",
-        defaults={
-            "title": "Review your plan: your next milestone is due in 3 days",
-            "body": "Pacer reminds you before things are due. This one comes from the demo data.",
-            "url": _url("milestones:plan_list"),
-            "delivery": Delivery.IMMEDIATE,
-            "created_at": now,
-        },
-    )
-    Notification.objects.get_or_create(
-        user=demo.mentor,
-        kind=Kind.MENTOR_WEEKLY,
-        object_id=0,
-        period="demo-welcome",
-        defaults={
-            "title": "Check in with Ada: one milestone overdue",
-            "body": "Your weekly look at your mentees, from the demo data.",
-            "url": _url("dashboards:mentor"),
-            "delivery": Delivery.IMMEDIATE,
-            "created_at": now,
-        },
     )

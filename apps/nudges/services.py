@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
-from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.utils import timezone
@@ -149,7 +148,6 @@ def nudges_sweep(*, now: datetime | None = None, force: bool = False) -> SweepRe
     heavy rules are due at once they run side by side on ``conf.SWEEP_CONNECTIONS``
     connections. A step that fails leaves the rest due for the next sweep: every step
     is idempotent, and the rules are marked done only when all have committed."""
-    _require_postgresql()
     now = now or timezone.now()
     if _in_callers_transaction():
         with connection.cursor() as cursor:
@@ -358,14 +356,6 @@ def _join_all(threads: list[threading.Thread]) -> None:
         raise interrupted
 
 
-def _require_postgresql() -> None:
-    if connection.vendor != "postgresql":
-        raise ImproperlyConfigured(
-            "Nudges need PostgreSQL (set DATABASE_URL): the sweep and the claim use "
-            "data-modifying CTEs, ON CONFLICT and SELECT ... FOR UPDATE SKIP LOCKED."
-        )
-
-
 def _mark_done(marks: dict[str, object]) -> None:
     if marks:
         cache.set_many(marks, timeout=2 * 3600)
@@ -428,7 +418,6 @@ def outbox_claim(*, limit: int, now: datetime | None = None) -> list[int]:
     lets parallel workers take disjoint batches; setting ``leased_until`` a lease
     ahead both hides the rows from other claims and brings them back if this worker
     dies. The inner query reads the partial index ``nudges_outbox_due``."""
-    _require_postgresql()
     now = now or timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -766,8 +755,6 @@ def notification_snooze(*, notification: Notification, days: int) -> Snooze:
 def notifications_clear_stale(*, user: User) -> int:
     """Clear this person's unsent nudges that stopped being true (a reply logged, a
     milestone done), so the notification centre never lists them."""
-    if connection.vendor != "postgresql":
-        return 0  # No sweep runs there (it needs PostgreSQL), so nothing goes stale.
     return rules_clear(rules=all_rules(), now=timezone.now(), user_ids=[user.pk])
 
 

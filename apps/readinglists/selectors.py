@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import (
     Count,
     Exists,
@@ -223,28 +223,17 @@ def search_items(*, user: User, query: str, limit: int = 50) -> list[Item]:
             my_status=Coalesce(Subquery(mine.values("status")[:1]), Value(ReadingStatus.TO_READ)),
         )
     )
-    if settings.IS_POSTGRES:
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        weights = {"title": "A", "my_summary": "B", "my_notes": "B", "abstract": "C"}
-        vectors = [SearchVector(f, weight=w, config="english") for f, w in weights.items()]
-        vector: Any = vectors[0]
-        for extra in [*vectors[1:], SearchVector("venue", weight="C", config="english")]:
-            vector += extra
-        search = SearchQuery(query, search_type="websearch", config="english")
-        qs = (
-            qs.annotate(document=vector, rank=SearchRank(vector, search))
-            .filter(document=search)
-            .order_by("-rank", "pk")
-        )
-    else:
-        qs = qs.filter(
-            Q(title__icontains=query)
-            | Q(abstract__icontains=query)
-            | Q(venue__icontains=query)
-            | Q(my_notes__icontains=query)
-            | Q(my_summary__icontains=query)
-        ).order_by("pk")
+    weights = {"title": "A", "my_summary": "B", "my_notes": "B", "abstract": "C"}
+    vectors = [SearchVector(f, weight=w, config="english") for f, w in weights.items()]
+    vector: Any = vectors[0]
+    for extra in [*vectors[1:], SearchVector("venue", weight="C", config="english")]:
+        vector += extra
+    search = SearchQuery(query, search_type="websearch", config="english")
+    qs = (
+        qs.annotate(document=vector, rank=SearchRank(vector, search))
+        .filter(document=search)
+        .order_by("-rank", "pk")
+    )
     return list(qs[:limit])
 
 

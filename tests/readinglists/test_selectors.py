@@ -1,5 +1,4 @@
 import pytest
-from django.test import override_settings
 
 from apps.readinglists import selectors, services
 from tests.readinglists.factories import (
@@ -58,15 +57,6 @@ def test_full_text_search_covers_titles_and_my_notes(student, searchable):
     assert titles == ["Policy gradient methods with baselines"]  # stemming: gradients
     noted = selectors.search_items(user=student, query="variance reduction")
     assert [i.title for i in noted] == ["Unrelated title"]
-
-
-@override_settings(IS_POSTGRES=False)
-def test_icontains_fallback_without_postgres(student, searchable):
-    titles = [i.title for i in selectors.search_items(user=student, query="gradient")]
-    assert titles == ["Policy gradient methods with baselines"]
-    assert [i.title for i in selectors.search_items(user=student, query="VARIANCE")] == [
-        "Unrelated title"
-    ]
 
 
 def test_list_copy_copies_items_but_not_progress(student, user):

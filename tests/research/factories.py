@@ -3,7 +3,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from apps.research.deadlines import deadline_to_utc
+from apps.research.deadlines import deadline_to_utc, parse_timezone
 from apps.research.models import (
     Contact,
     ContactStatus,
@@ -30,7 +30,8 @@ class VenueFactory(factory.django.DjangoModelFactory):
 
 
 class VenueDeadlineFactory(factory.django.DjangoModelFactory):
-    """A deadline ``in_days`` from now (23:59:59 AoE on that day)."""
+    """A deadline ``in_days`` from today on the venue's calendar (23:59:59 AoE on that
+    day): the day count the nudges and pages show, whatever the hour in UTC."""
 
     class Meta:
         model = VenueDeadline
@@ -40,11 +41,14 @@ class VenueDeadlineFactory(factory.django.DjangoModelFactory):
     in_days = 30
     year = factory.LazyAttribute(lambda o: o.local_date.year)
     kind = DeadlineKind.PAPER
-    local_date = factory.LazyAttribute(
-        lambda o: (timezone.now() + dt.timedelta(days=o.in_days)).date()
-    )
     local_time = dt.time(23, 59, 59)
     timezone_name = "AoE"
+    local_date = factory.LazyAttribute(
+        lambda o: (
+            timezone.now().astimezone(parse_timezone(o.timezone_name)).date()
+            + dt.timedelta(days=o.in_days)
+        )
+    )
     due_at = factory.LazyAttribute(
         lambda o: deadline_to_utc(o.local_date, o.local_time, o.timezone_name)
     )

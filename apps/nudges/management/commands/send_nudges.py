@@ -1,5 +1,5 @@
-from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.utils import timezone
 
 from apps.nudges.selectors import outbox_due
@@ -17,13 +17,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run: bool = False, **options):
-        if connection.vendor != "postgresql":
-            # The one-machine SQLite install has no nudges: say so in one line rather
-            # than fail deep inside a PostgreSQL-only statement.
-            raise CommandError(
-                "Nudges need PostgreSQL: set DATABASE_URL to a PostgreSQL database "
-                f"(this install uses {connection.vendor}); nothing was sent."
-            )
         if dry_run:
             self._dry_run()
             return

@@ -1,7 +1,4 @@
-"""The mentor table has a PostgreSQL statement and a portable ORM path (SQLite, the
-single-machine default); both must give the same figures."""
-
-import datetime as dt
+"""The mentor table's figures come from one statement that honours each mentee's sharing."""
 
 import pytest
 from django.core.management import call_command
@@ -14,27 +11,23 @@ from apps.matching.models import Mentorship
 
 
 @pytest.mark.django_db
-def test_portable_figures_match_the_postgresql_statement():
+def test_table_figures_cover_every_shared_area():
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     mentor = User.objects.get(email=DEMO_MENTOR)
-    # Share everything with one mentee, so that every area has figures to compare.
     Mentorship.objects.filter(mentor=mentor, status="active").update(
         share_plan=True, share_reading=True, share_papers=True
     )
     now = timezone.now()
-    today = timezone.localdate(now)
 
-    sql = selectors._table_figures(mentor=mentor, now=now, today=today)
-    portable = selectors._table_figures_portable(mentor=mentor, now=now, today=today)
+    figures = selectors._table_figures(mentor=mentor, now=now, today=timezone.localdate(now))
 
-    assert sql["plan"], "the demo mentee has a shared plan"
-    assert sql["reading"], "the demo mentee has shared reading"
-    assert sql["papers"], "the demo mentee has shared drafts"
-    assert portable == sql
+    assert figures["plan"], "the demo mentee has a shared plan"
+    assert figures["reading"], "the demo mentee has shared reading"
+    assert figures["papers"], "the demo mentee has shared drafts"
 
 
 @pytest.mark.django_db
-def test_portable_figures_respect_sharing():
+def test_table_figures_respect_sharing():
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     mentor = User.objects.get(email=DEMO_MENTOR)
     Mentorship.objects.filter(mentor=mentor).update(
@@ -42,8 +35,6 @@ def test_portable_figures_respect_sharing():
     )
     now = timezone.now()
 
-    figures = selectors._table_figures_portable(
-        mentor=mentor, now=now, today=now.date() + dt.timedelta(days=0)
-    )
+    figures = selectors._table_figures(mentor=mentor, now=now, today=timezone.localdate(now))
 
     assert figures == {"plan": {}, "papers": {}, "reading": {}, "recent": []}
