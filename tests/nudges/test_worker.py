@@ -33,8 +33,12 @@ from tests.nudges.harness import (
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-N = 10_000
-DELIVERY_TIMEOUT = 120
+# Forty batches of the default size: enough for a kill to land mid-run and for two
+# workers to compete for many claims.
+N = 4_000
+# A safety net for a stuck run, not a speed target (the benchmark measures speed): on
+# a busy 2-core machine delivery can be several times slower than when it is quiet.
+DELIVERY_TIMEOUT = 300
 
 
 @dataclass
@@ -167,7 +171,7 @@ def test_sigkill_mid_batch_loses_nothing_and_repeats_at_most_one(rig):
     seed_nudges()
     worker = rig.worker()
     rig.beat()
-    wait_for(lambda: rig.sink.count >= 2500, DELIVERY_TIMEOUT, "a quarter delivered", 0.05)
+    wait_for(lambda: rig.sink.count >= N // 4, DELIVERY_TIMEOUT, "a quarter delivered", 0.05)
     worker.kill()
     before = rig.sink.count
     assert before < N, "killed mid-batch"
