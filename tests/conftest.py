@@ -61,17 +61,22 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     _drop_abandoned_test_databases()
 
 
+LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
+
+
 def _drop_abandoned_test_databases(name: str | None = None) -> None:
     """Drop the test databases of runs that were interrupted (their process is gone).
 
     Every test process names its database ``test_<name>_<worker>_<pid>`` after the
     configured database ``name``, so a database whose pid is not running belongs to no
-    live run."""
+    live run. Only on a server of this machine: another machine's pids mean nothing here."""
     import psycopg
     from django.conf import settings
     from psycopg import sql
 
     db = settings.DATABASES["default"]
+    if not (db["HOST"] or "").startswith("/") and db["HOST"] not in LOCAL_HOSTS:
+        return
     pattern = re.compile(rf"^test_{re.escape(name or db['NAME'])}_\w+?_(\d+)$")
     params = {"host": db["HOST"], "port": db["PORT"], "user": db["USER"], "dbname": "postgres"}
     if db.get("PASSWORD"):
