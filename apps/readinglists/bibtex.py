@@ -437,7 +437,7 @@ def _failure(block: ParsingFailedBlock) -> dict[str, Any]:
     return {"key": key, "line": (block.start_line or 0) + 1, "message": _failure_message(block)}
 
 
-def parse_bibtex_batches(text: str, batch_size: int = BATCH_SIZE) -> Iterator[ParseResult]:
+def parse_bibtex_batches(text: str, batch_size: int | None = None) -> Iterator[ParseResult]:
     """Yield the candidates and failures of an upload one batch of entries at a time.
 
     Raises ``BibtexUnusable`` before yielding anything when the upload as a whole
@@ -474,6 +474,7 @@ def parse_bibtex_batches(text: str, batch_size: int = BATCH_SIZE) -> Iterator[Pa
         )
     del library
     stack = _batch_stack()
+    batch_size = batch_size or BATCH_SIZE
     for start in range(0, max(len(listed), 1), batch_size):
         batch = first if start == 0 else ParseResult()
         decoded = Library(listed[start : start + batch_size])

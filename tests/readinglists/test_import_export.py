@@ -20,13 +20,17 @@ def reading_list(db):
 
 
 def _import(reading_list, text):
-    draft = bibtex_import.import_preview(reading_list=reading_list, user=reading_list.owner, text=text)
+    draft = bibtex_import.import_preview(
+        reading_list=reading_list, user=reading_list.owner, text=text
+    )
     return bibtex_import.import_confirm(draft=draft, user=reading_list.owner).created
 
 
 def test_preview_imports_nothing_until_confirmed(reading_list):
     text = (RECORDED / "sample.bib").read_text()
-    draft = bibtex_import.import_preview(reading_list=reading_list, user=reading_list.owner, text=text)
+    draft = bibtex_import.import_preview(
+        reading_list=reading_list, user=reading_list.owner, text=text
+    )
     assert Item.objects.count() == 0
     summary = bibtex_import.import_summary(draft)
     assert (summary.new_count, summary.duplicate_count) == (5, 0)
@@ -54,7 +58,9 @@ def test_duplicates_by_identifier_and_within_file_are_skipped(reading_list):
         "@article{b, title={New}, eprint={1707.06347v1}}\n"
         "@article{c, title={Same arXiv again}, eprint={1707.06347}}\n"
     )
-    draft = bibtex_import.import_preview(reading_list=reading_list, user=reading_list.owner, text=text)
+    draft = bibtex_import.import_preview(
+        reading_list=reading_list, user=reading_list.owner, text=text
+    )
     summary = bibtex_import.import_summary(draft)
     assert [c.data["bibtex_key"] for c in summary.new] == ["b"]
     assert {c.data["bibtex_key"] for c in summary.duplicates} == {"a", "c"}
