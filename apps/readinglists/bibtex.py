@@ -20,6 +20,7 @@ from bibtexparser import middlewares as mw
 from bibtexparser.library import Library
 from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
 from bibtexparser.model import (
+    Block,
     DuplicateBlockKeyBlock,
     Entry,
     Field,
@@ -228,8 +229,8 @@ class _LatexDecoding(mw.LatexDecodingMiddleware):
     of the cost) is built once.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, decoder=_text_decoder(), **kwargs)
+    def __init__(self, allow_inplace_modification: bool = True) -> None:
+        super().__init__(allow_inplace_modification, decoder=_text_decoder())
         self._walker_context = get_default_latex_context_db()
 
     def _transform_python_value_string(self, python_string: str) -> tuple[str, str]:
@@ -477,7 +478,7 @@ def parse_bibtex_batches(text: str, batch_size: int | None = None) -> Iterator[P
     batch_size = batch_size or BATCH_SIZE
     for start in range(0, max(len(listed), 1), batch_size):
         batch = first if start == 0 else ParseResult()
-        decoded = Library(listed[start : start + batch_size])
+        decoded = Library(list[Block](listed[start : start + batch_size]))
         for middleware in stack:
             decoded = middleware.transform(decoded)
         batch.failures.extend(_failure(b) for b in decoded.failed_blocks)

@@ -259,7 +259,7 @@ def _claim(data: dict[str, Any], taken: dict[str, set[str]]) -> bool:
 
 def _merge(row: ImportCandidate, taken: dict[str, set[str]]) -> int:
     """Fill the existing item's missing identifiers from the entry; 1 if it changed."""
-    item = Item.objects.select_for_update().get(pk=row.match_item_id)
+    item = Item.objects.select_for_update().get(pk=row.match_item_id or 0)
     changed = []
     for name in MERGED_FIELDS:
         value = row.data.get(name, "")

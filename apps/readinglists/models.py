@@ -264,7 +264,7 @@ class ImportCandidate(models.Model):
         """Decisions that make sense: the list holds one item per DOI or arXiv id."""
         if not self.match:
             return [self.Decision.IMPORT]
-        options = [self.Decision.SKIP]
+        options: list[str] = [self.Decision.SKIP]
         if self.match == self.Match.TITLE:
             options.insert(0, self.Decision.IMPORT)
         if self.match_item_id:

@@ -377,10 +377,10 @@ def list_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     draft = _get_draft_for_user(request.user, pk)
     if request.method == "POST":
-        decisions = {}
+        decisions: dict[int, str] = {}
         for name, value in request.POST.items():
             if name.startswith("decision-") and name[9:].isdigit():
-                decisions[int(name[9:])] = value
+                decisions[int(name[9:])] = str(value)
         try:
             outcome = bibtex_import.import_confirm(
                 draft=draft, user=request.user, decisions=decisions

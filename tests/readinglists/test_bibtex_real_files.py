@@ -114,8 +114,23 @@ def _candidates(text: str) -> list[dict]:
     return [{k: v for k, v in c.items() if k != "line"} for c in result.candidates]
 
 
-FIELDS = ("kind", "title", "authors", "year", "venue", "venue_field", "doi", "arxiv_id",
-          "isbn", "url", "abstract", "tags", "bibtex_key", "bibtex_type", "extra_fields")  # fmt: skip
+FIELDS = (
+    "kind",
+    "title",
+    "authors",
+    "year",
+    "venue",
+    "venue_field",
+    "doi",
+    "arxiv_id",
+    "isbn",
+    "url",
+    "abstract",
+    "tags",
+    "bibtex_key",
+    "bibtex_type",
+    "extra_fields",
+)
 
 
 def _round_trip(text: str) -> tuple[list[dict], list[dict]]:
@@ -132,8 +147,14 @@ def _assert_same(first: list[dict], second: list[dict]) -> None:
 
 
 ACCENTS = [r"Erd{\H{o}}s", r"Sch{\"o}lkopf", r"Garc{\'\i}a", "Müller", r"L{\o}kke", "Ng"]
-TITLES = [r"Q-learning with $x^2$ and $\alpha_i$", 'The "best" & worst', "100\\% sure",
-          r"{BERT}: Pre-training", "Ünïcödé — dashes -- and ``quotes''", "Plain ^ caret"]  # fmt: skip
+TITLES = [
+    r"Q-learning with $x^2$ and $\alpha_i$",
+    'The "best" & worst',
+    "100\\% sure",
+    r"{BERT}: Pre-training",
+    "Ünïcödé — dashes -- and ``quotes''",
+    "Plain ^ caret",
+]
 
 
 def generated_corpus(n: int, seed: int) -> str:
@@ -151,17 +172,25 @@ def generated_corpus(n: int, seed: int) -> str:
         title = f"{rng.choice(TITLES)} {i}"
         shape = i % 4
         if shape == 0:
-            out.append(f"@article{{a{i}, author = {{{authors}}}, title = {{{title}}}, "
-                       f"journal = jr, year = {2000 + i % 20}, doi = {{10.1234/x.{i}}}}}")  # fmt: skip
+            out.append(
+                f"@article{{a{i}, author = {{{authors}}}, title = {{{title}}}, "
+                f"journal = jr, year = {2000 + i % 20}, doi = {{10.1234/x.{i}}}}}"
+            )
         elif shape == 1:
-            out.append(f"@inproceedings{{a{i}, author = {{{authors}}}, title = {{{title}}}, "
-                       f"crossref = {{vol}}, pages = {{{i}--{i + 9}}}}}")  # fmt: skip
+            out.append(
+                f"@inproceedings{{a{i}, author = {{{authors}}}, title = {{{title}}}, "
+                f"crossref = {{vol}}, pages = {{{i}--{i + 9}}}}}"
+            )
         elif shape == 2:
-            out.append(f"@inproceedings{{a{i}, author = {{{authors}}}, title = {{{title}}}, "
-                       f'booktitle = conf # " (workshop)", year = 2021, month = may}}')  # fmt: skip
+            out.append(
+                f"@inproceedings{{a{i}, author = {{{authors}}}, title = {{{title}}}, "
+                f'booktitle = conf # " (workshop)", year = 2021, month = may}}'
+            )
         else:
-            out.append(f"@book{{a{i}, author = {{{authors}}}, title = {{{title}}}, "
-                       f'publisher = {{MIT Press}}, series = {{Adaptive "S"}}, year = 2018}}')  # fmt: skip
+            out.append(
+                f"@book{{a{i}, author = {{{authors}}}, title = {{{title}}}, "
+                f'publisher = {{MIT Press}}, series = {{Adaptive "S"}}, year = 2018}}'
+            )
     return "\n\n".join(out)
 
 
@@ -187,7 +216,7 @@ _TEXT = st.text(
     venue=_TEXT,
     authors=st.lists(
         st.from_regex(r"[A-Z][a-zéü]{1,8} [A-Z][a-zøñ]{1,8}", fullmatch=True), max_size=3
-    ),  # fmt: skip
+    ),
     kind=st.sampled_from(["paper", "book", "chapter", "blog"]),
     maths=st.sampled_from(["", " $x^2$", " $a_{i}^{2}$"]),
 )
