@@ -1,7 +1,10 @@
 """Benchmark BibTeX import and list rendering for reading lists.
 
-    uv run python -m bench.readinglists_bench                 # 5,000 entries
+    uv run python -m bench.readinglists_bench                 # 20,000 entries
     uv run python -m bench.readinglists_bench --entries 2000 --keep-file /tmp/x.bib
+
+Prints entries/s for the preview and the confirm, and the peak memory of the process
+(resource.ru_maxrss) after each step.
 
 Generates a seeded BibTeX file with realistic fields (LaTeX accents, @string macros,
 month macros, crossref'd proceedings, DOIs and arXiv ids), then, in a throw-away test
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import sys
 import time
 
@@ -110,9 +114,13 @@ def generate_bibtex(n: int, seed: int = 42) -> str:
     return "\n\n".join(out) + "\n"
 
 
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--entries", type=int, default=5000)
+    parser.add_argument("--entries", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--keep-file", help="also write the generated .bib here")
     args = parser.parse_args()
@@ -130,8 +138,8 @@ def main() -> int:
     )
     from django.urls import reverse
 
-    from apps.readinglists import services
-    from apps.readinglists.bibtex import parse_bibtex
+    from apps.readinglists import bibtex_import
+    from apps.readinglists.bibtex import parse_bibtex_batches
     from apps.readinglists.models import Item, ReadingList
 
     text = generate_bibtex(args.entries, args.seed)
@@ -139,13 +147,16 @@ def main() -> int:
         with open(args.keep_file, "w", encoding="utf-8") as fh:
             fh.write(text)
     print(f"generated {args.entries:,} entries, {len(text.encode()) / 1024 / 1024:.2f} MB")
+    print(f"peak RSS before parsing: {peak_mb():.0f} MB")
 
     t0 = time.perf_counter()
-    parsed = parse_bibtex(text)
+    ok = failed = 0
+    for batch in parse_bibtex_batches(text):  # a batch at a time, as the preview does
+        ok, failed = ok + len(batch.candidates), failed + len(batch.failures)
     t_parse = time.perf_counter() - t0
     print(
-        f"parse only:            {t_parse:6.2f} s  "
-        f"({len(parsed.candidates):,} ok, {len(parsed.failures)} failed)"
+        f"parse only:            {t_parse:6.2f} s  ({ok:,} ok, {failed} failed)  "
+        f"{args.entries / t_parse:,.0f} entries/s  peak RSS {peak_mb():.0f} MB"
     )
 
     setup_test_environment()
@@ -158,18 +169,19 @@ def main() -> int:
         reading_list = ReadingList.objects.create(owner=user, title="Benchmark")
         with CaptureQueriesContext(connection) as preview_q:
             t0 = time.perf_counter()
-            draft = services.import_preview(reading_list=reading_list, user=user, text=text)
+            draft = bibtex_import.import_preview(reading_list=reading_list, user=user, text=text)
             t_preview = time.perf_counter() - t0
         with CaptureQueriesContext(connection) as confirm_q:
             t0 = time.perf_counter()
-            count = services.import_confirm(draft=draft, user=user)
+            count = bibtex_import.import_confirm(draft=draft, user=user).created
             t_confirm = time.perf_counter() - t0
         print(
             f"preview (parse+store): {t_preview:6.2f} s  {len(preview_q.captured_queries)} queries"
+            f"  {args.entries / t_preview:,.0f} entries/s  peak RSS {peak_mb():.0f} MB"
         )
         print(
             f"confirm (bulk insert): {t_confirm:6.2f} s  {len(confirm_q.captured_queries)} queries"
-            f"  ({count:,} items)"
+            f"  ({count:,} items)  {count / t_confirm:,.0f} entries/s  peak RSS {peak_mb():.0f} MB"
         )
         total = t_preview + t_confirm
         verdict = "OK" if total < 10 else "SLOW"

@@ -1,20 +1,40 @@
-"""BibTeX in and out, through bibtexparser v2 (no hand-written parsing).
+"""BibTeX in and out, through bibtexparser v2.
 
-``parse_bibtex`` turns an upload into normalised candidate dicts (ready to become
-``Item`` rows) plus failures carrying the entry key and 1-based line number.
+``parse_bibtex_batches`` splits an upload once with bibtexparser, resolving ``@string``
+macros (with ``#`` concatenation) and ``crossref`` inheritance on the raw fields, which
+need the whole file; it then decodes and maps the entries a batch at a time into
+candidate dicts (ready to become ``Item`` rows) and failures carrying the entry key,
+1-based line and reason. Only the raw blocks and one decoded batch are held at once.
 ``items_to_bibtex`` writes items back so that re-importing gives the same items.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import bibtexparser
 from bibtexparser import middlewares as mw
-from bibtexparser.model import DuplicateBlockKeyBlock, Entry, Field
+from bibtexparser.library import Library
+from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
+from bibtexparser.model import (
+    Block,
+    DuplicateBlockKeyBlock,
+    Entry,
+    Field,
+    MiddlewareErrorBlock,
+    ParsingFailedBlock,
+)
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
+from pylatexenc.latex2text import get_default_latex_context_db as text_context_db
+from pylatexenc.latexencode import (
+    RULE_DICT,
+    RULE_REGEX,
+    UnicodeToLatexConversionRule,
+    UnicodeToLatexEncoder,
+)
 from pylatexenc.latexwalker import LatexWalker, get_default_latex_context_db
 
 from apps.readinglists.identifiers import normalize_arxiv, normalize_doi, normalize_isbn
@@ -22,8 +42,10 @@ from apps.readinglists.identifiers import normalize_arxiv, normalize_doi, normal
 if TYPE_CHECKING:
     from apps.readinglists.models import Item
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-MAX_ENTRIES = 5000
+MAX_UPLOAD_BYTES = 16 * 1024 * 1024
+MAX_PASTE_BYTES = 2 * 1024 * 1024
+MAX_ENTRIES = 25_000
+BATCH_SIZE = 1000
 
 # Fields whose value is verbatim: LaTeX decoding would eat the "%" of an encoded URL.
 VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file", "isbn", "issn", "crossref"})
@@ -35,8 +57,15 @@ KNOWN_FIELDS = frozenset(
         "keywords", "crossref", "howpublished", "date",
     }
 )  # fmt: skip
-# Fields a child entry inherits from its ``crossref`` parent when it lacks them.
-INHERITED_FIELDS = ("booktitle", "year", "publisher", "editor", "address", "series", "month")
+# Where the venue column is read from, in order; ``Item.venue_field`` remembers which.
+VENUE_FIELDS = ("journal", "booktitle", "school", "institution", "publisher", "howpublished")
+# A crossref child inherits every field it lacks (bibtexparser 1.x's crossref rule),
+# except those that identify the parent itself rather than the work in it.
+NOT_INHERITED = frozenset({"title", "doi", "eprint", "archiveprefix", "primaryclass", "url",
+                           "ids", "crossref", "key", "abstract", "keywords"})  # fmt: skip
+# Entry types that hold other works: when entries crossref them, they are containers.
+CONTAINER_TYPES = frozenset({"proceedings", "mvproceedings", "book", "mvbook", "collection",
+                             "mvcollection", "periodical", "reference", "mvreference"})  # fmt: skip
 
 KIND_BY_TYPE = {
     "book": "book",
@@ -55,10 +84,141 @@ TYPE_BY_KIND = {
     "video": "misc",
     "blog": "online",
 }
+VENUE_FIELD_BY_TYPE = {
+    "article": "journal",
+    "book": "publisher",
+    "phdthesis": "school",
+    "mastersthesis": "school",
+    "techreport": "institution",
+    "misc": "howpublished",
+    "online": "howpublished",
+}
+# --- Raw pass over the whole file: macros and crossref ---------------------------------
+
+
+def _split_expression(value: str) -> list[str] | None:
+    """The ``#``-separated parts of an unenclosed value, or None when it is one piece."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for i, char in enumerate(value):
+        if char == "\\":
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0 and (i == 0 or value[i - 1] != "\\"):
+            quoted = not quoted
+        elif char == "#" and depth == 0 and not quoted:
+            parts.append(value[start:i].strip())
+            start = i + 1
+    if not parts:
+        return None
+    parts.append(value[start:].strip())
+    return parts
+
+
+def _unenclose(piece: str) -> str | None:
+    if len(piece) >= 2 and piece[0] == "{" and piece[-1] == "}":
+        return piece[1:-1]
+    if len(piece) >= 2 and piece[0] == '"' and piece[-1] == '"':
+        return piece[1:-1]
+    if piece.isdigit():
+        return piece
+    return None
+
+
+class _ResolveStrings(mw.ResolveStringReferencesMiddleware):
+    """bibtexparser's macro resolution, plus ``#`` concatenation (``neurips # " (ws)"``)
+    and macros defined from other macros. Resolved values are re-enclosed in braces so
+    the enclosing middleware treats them like any braced value."""
+
+    def _resolve(self, value: str, macros: dict[str, str]) -> str | None:
+        pieces = _split_expression(value)
+        if pieces is None:
+            if _unenclose(value.strip()) is not None:
+                return None  # an ordinary enclosed value
+            name = value.strip().lower()
+            return macros.get(name)
+        out = []
+        for piece in pieces:
+            text = _unenclose(piece)
+            out.append(text if text is not None else macros.get(piece.lower(), piece))
+        return "".join(out)
+
+    def transform(self, library: Library) -> Library:
+        macros: dict[str, str] = {}
+        for string in library.strings:
+            raw = string.value if isinstance(string.value, str) else str(string.value)
+            resolved = self._resolve(raw, macros)
+            text = resolved if resolved is not None else (_unenclose(raw.strip()) or raw)
+            macros[string.key.lower()] = text
+            string.value = "{" + text + "}"
+        for entry in library.entries:
+            for f in entry.fields:
+                if not isinstance(f.value, str):
+                    continue
+                resolved = self._resolve(f.value, macros)
+                if resolved is not None:
+                    f.value = "{" + resolved + "}"
+        return library
+
+
+def _resolve_crossrefs(entries: list[Entry]) -> set[str]:
+    """Fill children from their parents (cascading, cycle-safe); return container keys."""
+    by_key = {e.key: e for e in entries}
+    done: set[str] = set()
+    containers: set[str] = set()
+
+    def raw(entry: Entry, key: str) -> str:
+        value = entry.fields_dict.get(key)
+        return "" if value is None else str(value.value).strip('{}" ').strip()
+
+    def resolve(entry: Entry, chain: tuple[str, ...]) -> None:
+        if entry.key in done:
+            return
+        done.add(entry.key)
+        parent = by_key.get(raw(entry, "crossref"))
+        if parent is None or parent.key in chain:
+            return
+        resolve(parent, (*chain, entry.key))
+        if parent.entry_type.lower() in CONTAINER_TYPES:
+            containers.add(parent.key)
+        for f in parent.fields:
+            if f.key not in NOT_INHERITED and f.key not in entry.fields_dict:
+                entry.set_field(Field(f.key, f.value))
+        if "booktitle" not in entry.fields_dict and "title" in parent.fields_dict:
+            entry.set_field(Field("booktitle", parent.fields_dict["title"].value))
+        entry.parser_metadata["crossref_parent"] = parent.key
+
+    for entry in entries:
+        if "crossref" in entry.fields_dict:
+            resolve(entry, ())
+    return containers
+
+
+# --- Per-batch decoding ------------------------------------------------------------------
 
 
 # Text without these needs no LaTeX parser: dropping grouping braces is all it takes.
 _NEEDS_LATEX = re.compile(r"[\\$~%&]|--|``|''")
+# A bare "&" is LaTeX's column separator, which pylatexenc turns into spaces.
+_BARE_AMPERSAND = re.compile(r"(?<!\\)&")
+
+
+def _text_decoder() -> LatexNodes2Text:
+    context = text_context_db()
+    context.add_context_category(
+        "pacer-bibtex",
+        prepend=True,
+        macros=[
+            MacroTextSpec("url", simplify_repl="%s"),
+            # pylatexenc gives a modifier-letter circumflex and nothing; the export
+            # writes these macros for the plain characters, so read them back as such.
+            MacroTextSpec("textasciicircum", simplify_repl="^"),
+            MacroTextSpec("textquotedbl", simplify_repl='"'),
+        ],
+    )
+    return LatexNodes2Text(latex_context=context, keep_braced_groups=False, math_mode="verbatim")
 
 
 class _LatexDecoding(mw.LatexDecodingMiddleware):
@@ -69,15 +229,16 @@ class _LatexDecoding(mw.LatexDecodingMiddleware):
     of the cost) is built once.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, allow_inplace_modification: bool = True) -> None:
+        super().__init__(allow_inplace_modification, decoder=_text_decoder())
         self._walker_context = get_default_latex_context_db()
 
     def _transform_python_value_string(self, python_string: str) -> tuple[str, str]:
         if not _NEEDS_LATEX.search(python_string):
             return python_string.replace("{", "").replace("}", ""), ""
+        source = _BARE_AMPERSAND.sub(r"\\&", python_string)
         try:
-            walker = LatexWalker(python_string, latex_context=self._walker_context)
+            walker = LatexWalker(source, latex_context=self._walker_context)
             return self._decoder.nodelist_to_text(walker.get_latex_nodes()[0]), ""
         except Exception as exc:  # pylatexenc raises many kinds; keep the raw text
             return python_string, str(exc)
@@ -91,28 +252,38 @@ class _LatexDecoding(mw.LatexDecodingMiddleware):
         return result
 
 
-class _LatexEncoding(mw.LatexEncodingMiddleware):
-    """Unicode → LaTeX on every field except the verbatim ones (mirror of decoding)."""
+class _SplitNames(mw.SplitNameParts):
+    """Name splitting that reads a trailing comma (``{Ramón y Cajal, Santiago,}``) as
+    the name without it, noting the repair on the entry, instead of failing it."""
 
-    def transform_entry(self, entry: Entry, library: Any) -> Any:
-        kept = [f for f in entry.fields if f.key.lower() in VERBATIM_FIELDS]
-        entry.fields = [f for f in entry.fields if f.key.lower() not in VERBATIM_FIELDS]
-        result = super().transform_entry(entry, library)
-        target = result if isinstance(result, Entry) else entry
-        target.fields = target.fields + kept
-        return result
+    def transform_entry(self, entry: Entry, library: Library) -> Any:
+        self._entry = entry
+        return super().transform_entry(entry, library)
+
+    def _transform_field_value(self, name: list[str]) -> list[Any]:
+        if not isinstance(name, list):
+            return super()._transform_field_value(name)
+        parts = []
+        for single in name:
+            try:
+                parts.append(parse_single_name_into_parts(single))
+            except InvalidNameError as exc:
+                repaired = single.strip().rstrip(",").strip()
+                parts.append(parse_single_name_into_parts(repaired, strict=False))
+                self._entry.parser_metadata.setdefault("notes", []).append(
+                    f"the name “{single}” was read as “{repaired}” ({exc.reason.lower()})"
+                )
+        return parts
 
 
-def _parse_stack() -> list:
+def _batch_stack() -> list:
     return [
-        mw.ResolveStringReferencesMiddleware(True),
         mw.RemoveEnclosingMiddleware(True),
-        mw.NormalizeFieldKeys(True),
         _LatexDecoding(True),
         # After decoding, so the decoder never sees (and logs about) integer months.
         mw.MonthIntMiddleware(True),
         mw.SeparateCoAuthors(True),
-        mw.SplitNameParts(True),
+        _SplitNames(True),
     ]
 
 
@@ -120,6 +291,7 @@ def _parse_stack() -> list:
 class ParseResult:
     candidates: list[dict[str, Any]] = field(default_factory=list)
     failures: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
     error: str = ""  # set when the whole upload is unusable
 
 
@@ -127,12 +299,16 @@ class BibtexTooLarge(ValueError):
     pass
 
 
+class BibtexUnusable(ValueError):
+    """The whole upload is unusable (empty, not BibTeX, too many entries)."""
+
+
 def decode_upload(data: bytes) -> str:
     """Decode an uploaded file, refusing binaries and files over the size limit."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise BibtexTooLarge(
-            f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is 2 MB per upload. "
-            "Split it into smaller files."
+            f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
+            f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB per upload. Split it into smaller files."
         )
     if b"\x00" in data[:8192]:
         raise ValueError("This looks like a binary file, not BibTeX text (.bib).")
@@ -179,20 +355,6 @@ def _str(entry: Entry, key: str) -> str:
     return re.sub(r"\s+", " ", str(value.value)).strip()
 
 
-def _resolve_crossrefs(entries: dict[str, Entry]) -> None:
-    for entry in entries.values():
-        parent_key = _str(entry, "crossref")
-        parent = entries.get(parent_key) if parent_key else None
-        if parent is None:
-            continue
-        for key in INHERITED_FIELDS:
-            if key not in entry.fields_dict and key in parent.fields_dict:
-                entry.set_field(Field(key, parent.fields_dict[key].value))
-        if "booktitle" not in entry.fields_dict and "title" in parent.fields_dict:
-            entry.set_field(Field("booktitle", parent.fields_dict["title"].value))
-        entry.pop("crossref")
-
-
 def entry_to_candidate(entry: Entry) -> tuple[dict[str, Any] | None, str]:
     """Map a parsed entry to Item fields; returns (candidate, error message)."""
     title = _str(entry, "title")
@@ -214,23 +376,24 @@ def entry_to_candidate(entry: Entry) -> tuple[dict[str, Any] | None, str]:
     if url and not re.match(r"^https?://", url, re.IGNORECASE):
         url = ""
     entry_type = entry.entry_type.lower()
-    venue = (
-        _str(entry, "journal")
-        or _str(entry, "booktitle")
-        or _str(entry, "school")
-        or _str(entry, "institution")
-        or (_str(entry, "publisher") if entry_type in {"book", "proceedings"} else "")
-        or _str(entry, "howpublished")
+    venue_field = next(
+        (
+            key
+            for key in VENUE_FIELDS
+            if _str(entry, key) and (key != "publisher" or entry_type in {"book", "proceedings"})
+        ),
+        "",
     )
+    venue = _str(entry, venue_field) if venue_field else ""
     extra: dict[str, Any] = {}
     for key, value in entry.items():
         if key in {"ENTRYTYPE", "ID"} or key in KNOWN_FIELDS:
             continue
         extra[key] = value if isinstance(value, int) else re.sub(r"\s+", " ", str(value))
-    for key in ("journal", "booktitle", "publisher", "school", "institution", "howpublished"):
+    for key in VENUE_FIELDS:
         # Keep venue-like fields that the single venue column cannot hold.
         value = _str(entry, key)
-        if value and value != venue:
+        if value and key != venue_field:
             extra[key] = value
     keywords = [k.strip() for k in re.split(r"[,;]", _str(entry, "keywords")) if k.strip()]
     candidate = {
@@ -243,6 +406,7 @@ def entry_to_candidate(entry: Entry) -> tuple[dict[str, Any] | None, str]:
         else [],
         "year": _year(entry),
         "venue": venue[:300],
+        "venue_field": venue_field,
         "doi": doi,
         "arxiv_id": arxiv,
         "isbn": isbn,
@@ -254,41 +418,14 @@ def entry_to_candidate(entry: Entry) -> tuple[dict[str, Any] | None, str]:
     return candidate, ""
 
 
-def parse_bibtex(text: str) -> ParseResult:
-    result = ParseResult()
-    if not text.strip():
-        result.error = "The BibTeX is empty."
-        return result
-    library = bibtexparser.parse_string(text, parse_stack=_parse_stack())
-    entries = library.entries
-    if len(entries) + len(library.failed_blocks) > MAX_ENTRIES:
-        result.error = (
-            f"This upload has {len(entries) + len(library.failed_blocks):,} entries; the limit "
-            f"is {MAX_ENTRIES:,} per upload. Split it into smaller files."
-        )
-        return result
-    _resolve_crossrefs({e.key: e for e in entries})
-    for block in library.failed_blocks:
-        key = getattr(block, "key", "") or _guess_key(block.raw or "")
-        if isinstance(block, DuplicateBlockKeyBlock):
-            message = "repeats an entry key used earlier in the file"
-        else:
-            message = "could not be parsed (unbalanced braces or a truncated entry?)"
-        result.failures.append(
-            {"key": key, "line": (block.start_line or 0) + 1, "message": message}
-        )
-    for entry in entries:
-        candidate, error = entry_to_candidate(entry)
-        line = (entry.start_line or 0) + 1
-        if candidate is None:
-            result.failures.append({"key": entry.key, "line": line, "message": error})
-        else:
-            candidate["line"] = line
-            result.candidates.append(candidate)
-    if not result.candidates and not result.failures:
-        result.error = "No BibTeX entries were found. Is this a .bib file?"
-    result.failures.sort(key=lambda f: f["line"])
-    return result
+def _failure_message(block: ParsingFailedBlock) -> str:
+    if isinstance(block, DuplicateBlockKeyBlock):
+        return "repeats an entry key used earlier in the file"
+    error = block.error
+    reason = re.sub(r"\s+", " ", getattr(error, "abort_reason", "") or str(error)).strip()
+    if isinstance(block, MiddlewareErrorBlock):
+        return f"could not be read: {reason[:300]}"
+    return f"could not be parsed (a truncated entry or unbalanced braces?): {reason[:300]}"
 
 
 def _guess_key(raw: str) -> str:
@@ -296,7 +433,112 @@ def _guess_key(raw: str) -> str:
     return match.group(1) if match else ""
 
 
+def _failure(block: ParsingFailedBlock) -> dict[str, Any]:
+    key = getattr(block, "key", "") or _guess_key(block.raw or "")
+    return {"key": key, "line": (block.start_line or 0) + 1, "message": _failure_message(block)}
+
+
+def parse_bibtex_batches(text: str, batch_size: int | None = None) -> Iterator[ParseResult]:
+    """Yield the candidates and failures of an upload one batch of entries at a time.
+
+    Raises ``BibtexUnusable`` before yielding anything when the upload as a whole
+    cannot be imported.
+    """
+    if not text.strip():
+        raise BibtexUnusable("The BibTeX is empty.")
+    library = bibtexparser.parse_string(
+        text, parse_stack=[_ResolveStrings(True), mw.NormalizeFieldKeys(True)]
+    )
+    entries = library.entries
+    total = len(entries) + len(library.failed_blocks)
+    if total > MAX_ENTRIES:
+        raise BibtexUnusable(
+            f"This upload has {total:,} entries; the limit is {MAX_ENTRIES:,} per upload. "
+            "Split it into smaller files."
+        )
+    if total == 0:
+        raise BibtexUnusable("No BibTeX entries were found. Is this a .bib file?")
+    containers = _resolve_crossrefs(entries)
+    listed = [e for e in entries if e.key not in containers]
+    failed = sorted(library.failed_blocks, key=lambda b: b.start_line or 0)
+    first = ParseResult(failures=[_failure(b) for b in failed])
+    if containers:
+        first.notes.extend(
+            {
+                "key": e.key,
+                "line": (e.start_line or 0) + 1,
+                "message": "is the crossref parent of other entries: its fields were "
+                "copied into them and it is not imported as an item itself",
+            }
+            for e in entries
+            if e.key in containers
+        )
+    del library
+    stack = _batch_stack()
+    batch_size = batch_size or BATCH_SIZE
+    for start in range(0, max(len(listed), 1), batch_size):
+        batch = first if start == 0 else ParseResult()
+        decoded = Library(list[Block](listed[start : start + batch_size]))
+        for middleware in stack:
+            decoded = middleware.transform(decoded)
+        batch.failures.extend(_failure(b) for b in decoded.failed_blocks)
+        for entry in decoded.entries:
+            line = (entry.start_line or 0) + 1
+            candidate, error = entry_to_candidate(entry)
+            if candidate is None:
+                batch.failures.append({"key": entry.key, "line": line, "message": error})
+                continue
+            candidate["line"] = line
+            batch.candidates.append(candidate)
+            for note in entry.parser_metadata.get("notes", []):
+                batch.notes.append({"key": entry.key, "line": line, "message": f"imported; {note}"})
+        yield batch
+
+
+def parse_bibtex(text: str) -> ParseResult:
+    """The whole upload at once (for small texts, tests and the export round trip)."""
+    result = ParseResult()
+    try:
+        for batch in parse_bibtex_batches(text):
+            result.candidates.extend(batch.candidates)
+            result.failures.extend(batch.failures)
+            result.notes.extend(batch.notes)
+    except BibtexUnusable as exc:
+        return ParseResult(error=str(exc))
+    result.failures.sort(key=lambda f: f["line"])
+    return result
+
+
 # --- Export ---------------------------------------------------------------------------
+
+
+class _LatexEncoding(mw.LatexEncodingMiddleware):
+    """Unicode → LaTeX on every field except the verbatim ones (mirror of decoding).
+
+    A straight double quote stays itself: inside a braced value it needs no escaping,
+    and pylatexenc's default ('' ) reads back as a curly closing quote.
+    """
+
+    def __init__(self) -> None:
+        encoder = UnicodeToLatexEncoder(
+            conversion_rules=[
+                # Maths is kept as written (bibtexparser's keep_math rule).
+                UnicodeToLatexConversionRule(
+                    rule_type=RULE_REGEX, rule=[(re.compile(r"(?<!\\)(\$.*[^\\]\$)"), r"\1")]
+                ),
+                UnicodeToLatexConversionRule(rule_type=RULE_DICT, rule={ord('"'): '"'}),
+                "defaults",
+            ]
+        )
+        super().__init__(encoder=encoder, allow_inplace_modification=True)
+
+    def transform_entry(self, entry: Entry, library: Any) -> Any:
+        kept = [f for f in entry.fields if f.key.lower() in VERBATIM_FIELDS]
+        entry.fields = [f for f in entry.fields if f.key.lower() not in VERBATIM_FIELDS]
+        result = super().transform_entry(entry, library)
+        target = result if isinstance(result, Entry) else entry
+        target.fields = target.fields + kept
+        return result
 
 
 def _author_field(names: Iterable[str]) -> str:
@@ -326,6 +568,19 @@ def _export_key(item: Item, used: set[str]) -> str:
     return key
 
 
+def _venue_key(item: Item, entry_type: str) -> str:
+    """The field the venue came from; for items made by hand, the usual one for the type
+    (never a field the item also holds separately, such as a book's real publisher)."""
+    if item.venue_field:
+        return item.venue_field
+    extra = item.extra_fields or {}
+    preferred = VENUE_FIELD_BY_TYPE.get(entry_type, "booktitle")
+    for key in (preferred, "booktitle", "howpublished", "note"):
+        if key not in extra:
+            return key
+    return "howpublished"
+
+
 def items_to_bibtex(items: Iterable[Item]) -> str:
     library = bibtexparser.Library()
     used: set[str] = set()
@@ -337,17 +592,7 @@ def items_to_bibtex(items: Iterable[Item]) -> str:
         if item.year:
             fields.append(Field("year", str(item.year)))
         if item.venue:
-            venue_key = {
-                "article": "journal",
-                "book": "publisher",
-                "proceedings": "publisher",
-                "phdthesis": "school",
-                "mastersthesis": "school",
-                "techreport": "institution",
-                "misc": "howpublished",
-                "online": "howpublished",
-            }.get(entry_type, "booktitle")
-            fields.append(Field(venue_key, item.venue))
+            fields.append(Field(_venue_key(item, entry_type), item.venue))
         if item.doi:
             fields.append(Field("doi", item.doi))
         if item.arxiv_id:
@@ -367,7 +612,7 @@ def items_to_bibtex(items: Iterable[Item]) -> str:
                 fields.append(Field(key, str(value)))
         library.add(Entry(entry_type, _export_key(item, used), fields))
     unparse = [
-        _LatexEncoding(keep_math=True, enclose_urls=False, allow_inplace_modification=True),
+        _LatexEncoding(),
         *mw.default_unparse_stack(allow_inplace_modification=True),
     ]
     return bibtexparser.write_string(library, unparse_stack=unparse)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from apps.readinglists.bibtex import MAX_UPLOAD_BYTES
+from apps.readinglists.bibtex import MAX_ENTRIES, MAX_PASTE_BYTES, MAX_UPLOAD_BYTES
 from apps.readinglists.identifiers import normalize_arxiv, normalize_doi, normalize_isbn
 from apps.readinglists.models import Item, ReadingList, ReviewCard, Topic
 
@@ -74,7 +74,9 @@ class ItemForm(forms.Form):
 
 class BibtexImportForm(forms.Form):
     file = forms.FileField(
-        label="BibTeX file (.bib)", required=False, help_text="Up to 2 MB and 5,000 entries."
+        label="BibTeX file (.bib)",
+        required=False,
+        help_text=f"Up to {MAX_UPLOAD_BYTES // 1024 // 1024} MB and {MAX_ENTRIES:,} entries.",
     )
     text = forms.CharField(
         label="…or paste BibTeX", required=False, widget=forms.Textarea(attrs={"rows": 8})
@@ -86,13 +88,16 @@ class BibtexImportForm(forms.Form):
         text = data.get("text") or ""
         if not upload and not text.strip():
             raise ValidationError("Choose a .bib file or paste BibTeX.")
+        limit = MAX_UPLOAD_BYTES // 1024 // 1024
         if upload and upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is 2 MB per "
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is {limit} MB per "
                 "upload. Split it into smaller files."
             )
-        if len(text.encode()) > MAX_UPLOAD_BYTES:
-            raise ValidationError("The pasted text is over 2 MB; split it into smaller parts.")
+        if len(text.encode()) > MAX_PASTE_BYTES:
+            raise ValidationError(
+                "The pasted text is over 2 MB; upload it as a .bib file or split it."
+            )
         return data
 
 

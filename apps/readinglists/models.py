@@ -5,6 +5,20 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+OTHERS = "others"  # BibTeX's "and others"
+
+
+def authors_display(names: list[str], limit: int = 3) -> str:
+    """'A, B, C et al.' for long lists and for lists ending in BibTeX's "others"."""
+    truncated = bool(names) and names[-1] == OTHERS
+    shown = names[:-1] if truncated else list(names)
+    if len(shown) > limit:
+        shown, truncated = shown[:limit], True
+    text = ", ".join(shown)
+    if not truncated:
+        return text
+    return f"{text} et al." if text else "et al."
+
 
 class ReadingList(models.Model):
     class Visibility(models.TextChoices):
@@ -79,6 +93,8 @@ class Item(models.Model):
     # Kept so that a BibTeX export round-trips to the same entries.
     bibtex_key = models.CharField(max_length=200, blank=True)
     bibtex_type = models.CharField(max_length=40, blank=True)
+    # The BibTeX field the venue was read from (journal, booktitle, publisher, ...).
+    venue_field = models.CharField(max_length=20, blank=True)
     extra_fields = models.JSONField(default=dict, blank=True)
     enrichment_status = models.CharField(
         max_length=8, choices=Enrichment.choices, default=Enrichment.NONE, blank=True
@@ -99,8 +115,11 @@ class Item(models.Model):
                 condition=~Q(arxiv_id=""),
                 name="rl_item_unique_arxiv",
             ),
+            # An ISBN identifies a book; the papers of one proceedings volume share it.
             models.UniqueConstraint(
-                fields=["reading_list", "isbn"], condition=~Q(isbn=""), name="rl_item_unique_isbn"
+                fields=["reading_list", "isbn"],
+                condition=~Q(isbn="") & Q(kind="book"),
+                name="rl_item_unique_book_isbn",
             ),
         ]
         indexes = [models.Index(fields=["reading_list", "position"], name="rl_item_list_pos")]
@@ -110,10 +129,7 @@ class Item(models.Model):
 
     @property
     def authors_display(self) -> str:
-        names = list(self.authors or [])
-        if len(names) > 3:
-            return f"{', '.join(names[:3])} et al."
-        return ", ".join(names)
+        return authors_display(self.authors or [])
 
     @property
     def link(self) -> str:
@@ -194,13 +210,66 @@ class ImportDraft(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     filename = models.CharField(max_length=255, blank=True)
-    candidates = models.JSONField(default=list)  # normalised entries ready to insert
-    failures = models.JSONField(default=list)  # {"key", "line", "message"}
+    failures = models.JSONField(default=list)  # {"key", "line", "message"}, first ones
+    failure_count = models.PositiveIntegerField(default=0)
+    notes = models.JSONField(default=list)  # entries imported with a repair, parents
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return f"Import into {self.reading_list_id} ({len(self.candidates)} entries)"
+        return f"Import into {self.reading_list_id}"
+
+
+class ImportCandidate(models.Model):
+    """One valid entry of a draft, with what it resembles and the owner's choice."""
+
+    class Decision(models.TextChoices):
+        IMPORT = "import", "Import anyway"
+        SKIP = "skip", "Skip"
+        MERGE = "merge", "Merge identifiers into the existing item"
+
+    class Match(models.TextChoices):
+        NONE = "", "No match"
+        DOI = "doi", "same DOI"
+        ARXIV = "arxiv", "same arXiv id"
+        ISBN = "isbn", "same ISBN"
+        TITLE = "title", "same title and year"
+
+    draft = models.ForeignKey(ImportDraft, on_delete=models.CASCADE, related_name="entries")
+    position = models.PositiveIntegerField()
+    data = models.JSONField()  # normalised Item fields
+    match = models.CharField(max_length=8, choices=Match.choices, blank=True)
+    match_item = models.ForeignKey(
+        Item, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The key of an earlier entry of the same upload that it resembles.
+    match_entry = models.CharField(max_length=200, blank=True)
+    decision = models.CharField(max_length=8, choices=Decision.choices, default=Decision.IMPORT)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "position"], name="rl_candidate_position")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.data.get("title", ""))
+
+    @property
+    def authors_display(self) -> str:
+        return authors_display(self.data.get("authors") or [])
+
+    @property
+    def choices(self) -> list[str]:
+        """Decisions that make sense: the list holds one item per DOI or arXiv id."""
+        if not self.match:
+            return [self.Decision.IMPORT]
+        options: list[str] = [self.Decision.SKIP]
+        if self.match == self.Match.TITLE:
+            options.insert(0, self.Decision.IMPORT)
+        if self.match_item_id:
+            options.append(self.Decision.MERGE)
+        return options
 
 
 # --- Maths foundations review ------------------------------------------------------

@@ -15,11 +15,10 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from apps.matching.selectors import active_mentorship
-from apps.readinglists import bibtex, foundations
+from apps.readinglists import foundations
 from apps.readinglists.identifiers import recognise, split_paste
 from apps.readinglists.models import (
     Assignment,
-    ImportDraft,
     Item,
     Progress,
     ReadingList,
@@ -34,7 +33,7 @@ if TYPE_CHECKING:
 
 ITEM_FIELDS = (
     "kind", "title", "authors", "year", "venue", "doi", "arxiv_id", "isbn", "url",
-    "abstract", "tags", "importance", "bibtex_key", "bibtex_type", "extra_fields",
+    "abstract", "tags", "importance", "bibtex_key", "bibtex_type", "venue_field", "extra_fields",
 )  # fmt: skip
 MAX_IDENTIFIERS_PER_PASTE = 200
 
@@ -125,12 +124,17 @@ def _next_position(reading_list: ReadingList) -> int:
     return 0 if top is None else top + 1
 
 
-def _duplicate_of(reading_list: ReadingList, *, doi: str, arxiv_id: str, isbn: str) -> Item | None:
-    for key, value in (("doi", doi), ("arxiv_id", arxiv_id), ("isbn", isbn)):
-        if value:
-            found = reading_list.items.filter(**{key: value}).first()
-            if found:
-                return found
+def _duplicate_of(
+    reading_list: ReadingList, *, doi: str, arxiv_id: str, isbn: str, kind: str
+) -> Item | None:
+    items = reading_list.items
+    if doi and (found := items.filter(doi=doi).first()):
+        return found
+    if arxiv_id and (found := items.filter(arxiv_id=arxiv_id).first()):
+        return found
+    # An ISBN identifies a book, not the chapters and papers printed in it.
+    if isbn and kind == Item.Kind.BOOK:
+        return items.filter(isbn=isbn, kind=Item.Kind.BOOK).first()
     return None
 
 
@@ -140,6 +144,7 @@ def item_create(*, reading_list: ReadingList, **fields: Any) -> Item:
         doi=fields.get("doi", ""),
         arxiv_id=fields.get("arxiv_id", ""),
         isbn=fields.get("isbn", ""),
+        kind=fields.get("kind", Item.Kind.PAPER),
     )
     if duplicate:
         raise DuplicateItem(f"This list already has “{duplicate.title}” with the same identifier.")
@@ -163,6 +168,7 @@ def item_update(*, item: Item, **changes: Any) -> Item:
         doi=changes.get("doi", ""),
         arxiv_id=changes.get("arxiv_id", ""),
         isbn=changes.get("isbn", ""),
+        kind=changes.get("kind", item.kind),
     )
     if duplicate and duplicate.pk != item.pk:
         raise DuplicateItem(f"This list already has “{duplicate.title}” with the same identifier.")
@@ -218,106 +224,6 @@ def progress_update(
     return progress
 
 
-# --- BibTeX import ---------------------------------------------------------------------
-
-
-def _identity_keys(c: dict[str, Any]) -> list[tuple[str, str]]:
-    keys = [(k, c[k]) for k in ("doi", "arxiv_id", "isbn") if c.get(k)]
-    if not keys:
-        # Without an identifier, the same title and year in the same list is a duplicate.
-        keys.append(("title", f"{c['title'].casefold()}|{c.get('year') or ''}"))
-    return keys
-
-
-def _existing_keys(reading_list: ReadingList) -> set[tuple[str, str]]:
-    seen: set[tuple[str, str]] = set()
-    rows = reading_list.items.values_list("doi", "arxiv_id", "isbn", "title", "year")
-    for doi, arxiv_id, isbn, title, year in rows:
-        seen.update(
-            _identity_keys(
-                {"doi": doi, "arxiv_id": arxiv_id, "isbn": isbn, "title": title, "year": year}
-            )
-        )
-    return seen
-
-
-def _split_duplicates(
-    reading_list: ReadingList, candidates: list[dict[str, Any]]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    seen = _existing_keys(reading_list)
-    new, duplicates = [], []
-    for c in candidates:
-        keys = _identity_keys(c)
-        if any(k in seen for k in keys):
-            duplicates.append(c)
-        else:
-            seen.update(keys)
-            new.append(c)
-    return new, duplicates
-
-
-def import_preview(
-    *, reading_list: ReadingList, user: User, text: str, filename: str = ""
-) -> ImportDraft:
-    """Parse BibTeX into a draft the owner confirms; raises ValidationError when unusable."""
-    result = bibtex.parse_bibtex(text)
-    if result.error:
-        raise ValidationError(result.error)
-    if not result.candidates:
-        raise ValidationError(
-            "No entry in this BibTeX could be imported: "
-            + "; ".join(
-                f"{f['key'] or 'entry'} (line {f['line']}) {f['message']}"
-                for f in result.failures[:5]
-            )
-        )
-    # Drafts are short-lived; an owner keeps at most one pending draft per list.
-    ImportDraft.objects.filter(
-        reading_list=reading_list, created_by=user, confirmed_at__isnull=True
-    ).delete()
-    return ImportDraft.objects.create(
-        reading_list=reading_list,
-        created_by=user,
-        filename=filename[:255],
-        candidates=result.candidates,
-        failures=result.failures,
-    )
-
-
-def import_summary(draft: ImportDraft) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    return _split_duplicates(draft.reading_list, draft.candidates)
-
-
-def import_confirm(*, draft: ImportDraft, user: User) -> int:
-    """Insert every new valid entry of the draft in one transaction; returns the count."""
-    with transaction.atomic():
-        # Lock the draft so a double-submitted confirm cannot import twice.
-        locked = (
-            ImportDraft.objects.select_for_update().select_related("reading_list").get(pk=draft.pk)
-        )
-        if locked.confirmed_at is not None or locked.created_by_id != user.pk:
-            raise ValidationError("This import was already confirmed.")
-        reading_list = locked.reading_list
-        new, _duplicates = _split_duplicates(reading_list, locked.candidates)
-        start = _next_position(reading_list)
-        Item.objects.bulk_create(
-            [
-                Item(
-                    reading_list=reading_list,
-                    position=start + i,
-                    **{k: c[k] for k in ITEM_FIELDS if k in c},
-                )
-                for i, c in enumerate(new)
-            ],
-            batch_size=1000,
-        )
-        locked.confirmed_at = timezone.now()
-        locked.candidates = []  # the rows now hold the data; keep the draft small
-        locked.save(update_fields=["confirmed_at", "candidates"])
-        ReadingList.objects.filter(pk=reading_list.pk).update(updated_at=timezone.now())
-    return len(new)
-
-
 # --- Identifier paste ------------------------------------------------------------------
 
 
@@ -352,7 +258,11 @@ def identifiers_add(*, reading_list: ReadingList, text: str) -> PasteResult:
         existing = set(reading_list.items.exclude(doi="").values_list("doi", flat=True)) | set(
             reading_list.items.exclude(arxiv_id="").values_list("arxiv_id", flat=True)
         )
-        existing |= set(reading_list.items.exclude(isbn="").values_list("isbn", flat=True))
+        existing |= set(
+            reading_list.items.filter(kind=Item.Kind.BOOK)
+            .exclude(isbn="")
+            .values_list("isbn", flat=True)
+        )
         position = _next_position(reading_list)
         to_create: list[Item] = []
         for ident in recognised:

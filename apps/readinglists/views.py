@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.core.csv_export import csv_safe
 from apps.core.http import AuthenticatedHttpRequest
 from apps.matching.selectors import active_mentorships_for_mentor, mentor_can_view
-from apps.readinglists import selectors, services
+from apps.readinglists import bibtex_import, selectors, services
 from apps.readinglists.bibtex import BibtexTooLarge, decode_upload, items_to_bibtex
 from apps.readinglists.forms import (
     AssignForm,
@@ -29,7 +29,9 @@ from apps.readinglists.forms import (
     ReviewSettingsForm,
 )
 from apps.readinglists.models import (
+    OTHERS,
     Assignment,
+    ImportCandidate,
     ImportDraft,
     Item,
     Progress,
@@ -353,7 +355,7 @@ def list_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             upload = form.cleaned_data.get("file")
             try:
                 text = decode_upload(upload.read()) if upload else form.cleaned_data["text"]
-                draft = services.import_preview(
+                draft = bibtex_import.import_preview(
                     reading_list=reading_list,
                     user=request.user,
                     text=text,
@@ -374,26 +376,37 @@ def list_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     draft = _get_draft_for_user(request.user, pk)
-    new, duplicates = services.import_summary(draft)
     if request.method == "POST":
+        decisions: dict[int, str] = {}
+        for name, value in request.POST.items():
+            if name.startswith("decision-") and name[9:].isdigit():
+                decisions[int(name[9:])] = str(value)
         try:
-            count = services.import_confirm(draft=draft, user=request.user)
+            outcome = bibtex_import.import_confirm(
+                draft=draft, user=request.user, decisions=decisions
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"Imported {count} item{'s' if count != 1 else ''}.")
+            count = outcome.created
+            text = f"Imported {count} item{'s' if count != 1 else ''}."
+            if outcome.merged:
+                text += f" Added identifiers to {outcome.merged} existing item(s)."
+            if outcome.skipped:
+                text += f" Skipped {outcome.skipped}."
+            messages.success(request, text)
         return redirect("readinglists:list_detail", pk=draft.reading_list_id)
+    summary = bibtex_import.import_summary(draft)
     return render(
         request,
         "readinglists/import_preview.html",
         {
             "draft": draft,
             "reading_list": draft.reading_list,
-            "new": new[:200],
-            "new_count": len(new),
-            "duplicates": duplicates[:200],
-            "duplicate_count": len(duplicates),
+            "summary": summary,
             "failures": draft.failures[:200],
+            "notes": draft.notes[:200],
+            "decision_labels": dict(ImportCandidate.Decision.choices),
         },
     )
 
@@ -452,7 +465,7 @@ def export_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     item.position,
                     item.kind,
                     item.title,
-                    "; ".join(item.authors),
+                    "; ".join("et al." if a == OTHERS else a for a in item.authors),
                     item.year or "",
                     item.venue,
                     item.doi,

@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from apps.readinglists.bibtex import (
+    MAX_ENTRIES,
     MAX_UPLOAD_BYTES,
     BibtexTooLarge,
     decode_upload,
@@ -65,9 +66,9 @@ def test_duplicate_keys_in_the_file_are_reported():
 
 
 def test_too_many_entries_is_one_clear_error():
-    text = "".join(f"@misc{{k{i}, title={{T{i}}}}}\n" for i in range(5001))
+    text = "".join(f"@misc{{k{i}, title={{T{i}}}}}\n" for i in range(MAX_ENTRIES + 1))
     result = parse_bibtex(text)
-    assert "limit is 5,000" in result.error
+    assert "limit is 25,000" in result.error
     assert result.candidates == []
 
 
@@ -79,7 +80,7 @@ def test_text_without_entries_is_an_error():
 def test_decode_refuses_binary_and_oversized_uploads():
     with pytest.raises(ValueError, match="binary"):
         decode_upload(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
-    with pytest.raises(BibtexTooLarge, match="2 MB"):
+    with pytest.raises(BibtexTooLarge, match="16 MB"):
         decode_upload(b"a" * (MAX_UPLOAD_BYTES + 1))
     assert decode_upload("é".encode("latin-1")) == "é"
 

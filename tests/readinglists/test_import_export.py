@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 
-from apps.readinglists import services
+from apps.readinglists import bibtex_import
 from apps.readinglists.bibtex import items_to_bibtex, parse_bibtex
 from apps.readinglists.models import ImportDraft, Item
 from tests.readinglists.factories import ItemFactory, ReadingListFactory
@@ -20,18 +20,21 @@ def reading_list(db):
 
 
 def _import(reading_list, text):
-    draft = services.import_preview(reading_list=reading_list, user=reading_list.owner, text=text)
-    return services.import_confirm(draft=draft, user=reading_list.owner)
+    draft = bibtex_import.import_preview(
+        reading_list=reading_list, user=reading_list.owner, text=text
+    )
+    return bibtex_import.import_confirm(draft=draft, user=reading_list.owner).created
 
 
 def test_preview_imports_nothing_until_confirmed(reading_list):
     text = (RECORDED / "sample.bib").read_text()
-    draft = services.import_preview(reading_list=reading_list, user=reading_list.owner, text=text)
+    draft = bibtex_import.import_preview(
+        reading_list=reading_list, user=reading_list.owner, text=text
+    )
     assert Item.objects.count() == 0
-    new, duplicates = services.import_summary(draft)
-    assert len(new) == 5
-    assert duplicates == []
-    assert services.import_confirm(draft=draft, user=reading_list.owner) == 5
+    summary = bibtex_import.import_summary(draft)
+    assert (summary.new_count, summary.duplicate_count) == (5, 0)
+    assert bibtex_import.import_confirm(draft=draft, user=reading_list.owner).created == 5
     ppo = Item.objects.get(arxiv_id="1707.06347")
     assert ppo.tags == ["policy gradient", "trust region"]
     assert Item.objects.get(bibtex_key="erdos1960").authors == ["Paul Erdős", "Alfréd Rényi"]
@@ -39,12 +42,12 @@ def test_preview_imports_nothing_until_confirmed(reading_list):
 
 
 def test_confirm_twice_imports_once(reading_list):
-    draft = services.import_preview(
+    draft = bibtex_import.import_preview(
         reading_list=reading_list, user=reading_list.owner, text="@misc{a, title={Only}}"
     )
-    services.import_confirm(draft=draft, user=reading_list.owner)
+    bibtex_import.import_confirm(draft=draft, user=reading_list.owner)
     with pytest.raises(ValidationError):
-        services.import_confirm(draft=draft, user=reading_list.owner)
+        bibtex_import.import_confirm(draft=draft, user=reading_list.owner)
     assert reading_list.items.count() == 1
 
 
@@ -55,11 +58,13 @@ def test_duplicates_by_identifier_and_within_file_are_skipped(reading_list):
         "@article{b, title={New}, eprint={1707.06347v1}}\n"
         "@article{c, title={Same arXiv again}, eprint={1707.06347}}\n"
     )
-    draft = services.import_preview(reading_list=reading_list, user=reading_list.owner, text=text)
-    new, duplicates = services.import_summary(draft)
-    assert [c["bibtex_key"] for c in new] == ["b"]
-    assert {c["bibtex_key"] for c in duplicates} == {"a", "c"}
-    assert services.import_confirm(draft=draft, user=reading_list.owner) == 1
+    draft = bibtex_import.import_preview(
+        reading_list=reading_list, user=reading_list.owner, text=text
+    )
+    summary = bibtex_import.import_summary(draft)
+    assert [c.data["bibtex_key"] for c in summary.new] == ["b"]
+    assert {c.data["bibtex_key"] for c in summary.duplicates} == {"a", "c"}
+    assert bibtex_import.import_confirm(draft=draft, user=reading_list.owner).created == 1
 
 
 @pytest.mark.parametrize(
@@ -73,7 +78,7 @@ def test_duplicates_by_identifier_and_within_file_are_skipped(reading_list):
 )
 def test_unusable_upload_raises_and_creates_nothing(reading_list, text, message):
     with pytest.raises(ValidationError, match=message):
-        services.import_preview(reading_list=reading_list, user=reading_list.owner, text=text)
+        bibtex_import.import_preview(reading_list=reading_list, user=reading_list.owner, text=text)
     assert ImportDraft.objects.count() == 0
     assert Item.objects.count() == 0
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from apps.readinglists import services
-from apps.readinglists.models import Assignment, ImportDraft, ReviewCard
+from apps.readinglists.models import Assignment, ImportCandidate, ImportDraft, ReviewCard
 from tests.accounts.factories import UserFactory
 from tests.readinglists.factories import ReviewCardFactory
 
@@ -16,11 +16,8 @@ ROLES = ["owner", "sharing_mentor", "unshared_mentor", "other_student", "anonymo
 
 def _targets(cast):
     item = cast.reading_list.items.first()
-    draft = ImportDraft.objects.create(
-        reading_list=cast.reading_list,
-        created_by=cast.owner,
-        candidates=[{"title": "X", "bibtex_key": "x"}],
-    )
+    draft = ImportDraft.objects.create(reading_list=cast.reading_list, created_by=cast.owner)
+    ImportCandidate.objects.create(draft=draft, position=0, data={"title": "X", "bibtex_key": "x"})
     card = ReviewCardFactory(owner=cast.owner)
     assignment = Assignment.objects.create(
         reading_list=cast.reading_list, mentee=UserFactory(), assigned_by=cast.owner

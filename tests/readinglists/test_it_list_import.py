@@ -41,14 +41,14 @@ def test_paste_bibtex_text(client, cast):
         {"text": "@article{k, title={Pasted}, year=2021}"},
     )
     assert response.status_code == 302
-    assert ImportDraft.objects.get().candidates[0]["title"] == "Pasted"
+    assert ImportDraft.objects.get().entries.get().data["title"] == "Pasted"
 
 
-def test_file_over_2_mb_is_refused_with_a_clear_message(client, cast):
+def test_file_over_16_mb_is_refused_with_a_clear_message(client, cast):
     client.force_login(cast.owner)
-    response = _upload(client, cast.reading_list, b"%" * (2 * 1024 * 1024 + 10))
+    response = _upload(client, cast.reading_list, b"%" * (16 * 1024 * 1024 + 10))
     assert response.status_code == 400
-    assert "the limit is 2 MB per upload" in response.content.decode()
+    assert "the limit is 16 MB per upload" in response.content.decode()
     assert not ImportDraft.objects.exists()
 
 
