@@ -153,6 +153,7 @@ class ParsedCatalogue:
     warnings: list[str] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
     entries: int = 0
+    unreadable: list[Rejection] = field(default_factory=list)  # whole files
 
 
 def _unique(lines: Iterable[str]) -> list[str]:
@@ -366,6 +367,7 @@ def parse_catalogue_files(files: Iterable[tuple[str, str]]) -> ParsedCatalogue:
     files = list(files)
     warnings: list[str] = []
     rejected: list[Rejection] = []
+    unreadable: list[Rejection] = []
     file_errors: list[str] = []
     by_venue: dict[str, list[_Entry]] = {}
     seen: dict[tuple[str, int], str] = {}
@@ -377,7 +379,7 @@ def parse_catalogue_files(files: Iterable[tuple[str, str]]) -> ParsedCatalogue:
             prefix = f"{name}: " if name else ""
             file_errors.extend(f"{prefix}{e}" for e in exc.errors)
             if name:
-                rejected.append(Rejection(name, exc.errors))
+                unreadable.append(Rejection(name, exc.errors))
             continue
         for index, raw in enumerate(data, start=1):
             count += 1
@@ -404,7 +406,11 @@ def parse_catalogue_files(files: Iterable[tuple[str, str]]) -> ParsedCatalogue:
         for editions in by_venue.values()
     ]
     return ParsedCatalogue(
-        venues=venues, warnings=_unique(warnings), rejected=rejected, entries=count
+        venues=venues,
+        warnings=_unique(warnings),
+        rejected=rejected,
+        entries=count,
+        unreadable=unreadable,
     )
 
 

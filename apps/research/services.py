@@ -267,6 +267,7 @@ class CataloguePlan:
     warnings: list[str]
     rejected: list[Rejection]
     entries: int
+    unreadable: list[Rejection]
 
     def count(self, status: str) -> int:
         return sum(1 for v in self.venues if v.overall == status)
@@ -283,6 +284,7 @@ class CatalogueImportResult:
     deadlines_unchanged: int = 0
     warnings: tuple[str, ...] = ()
     rejected: tuple[Rejection, ...] = ()
+    unreadable: tuple[Rejection, ...] = ()
 
     def summary(self) -> str:
         text = (
@@ -292,8 +294,12 @@ class CatalogueImportResult:
         )
         if self.rejected:
             text += f" {len(self.rejected)} of {self.entries} entries rejected."
+        if self.unreadable:
+            files = len(self.unreadable)
+            text += f" {files} file{'s' if files > 1 else ''} could not be read."
         if self.warnings:
-            text += f" {len(self.warnings)} warnings."
+            n = len(self.warnings)
+            text += f" {n} warning{'s' if n > 1 else ''}."
         return text
 
 
@@ -359,12 +365,17 @@ def venue_catalogue_plan(*, parsed: ParsedCatalogue) -> CataloguePlan:
         status = UNCHANGED if all(getattr(row, k) == v for k, v in values.items()) else CHANGED
         plans = _match_deadlines(item, list(row.deadlines.all()))
         venues.append(VenuePlan(item, row, status, plans))
-    return CataloguePlan(venues, parsed.warnings, parsed.rejected, parsed.entries)
+    return CataloguePlan(
+        venues, parsed.warnings, parsed.rejected, parsed.entries, parsed.unreadable
+    )
 
 
 def _catalogue_apply(plan: CataloguePlan) -> CatalogueImportResult:
     result = CatalogueImportResult(
-        entries=plan.entries, warnings=tuple(plan.warnings), rejected=tuple(plan.rejected)
+        entries=plan.entries,
+        warnings=tuple(plan.warnings),
+        rejected=tuple(plan.rejected),
+        unreadable=tuple(plan.unreadable),
     )
     for vp in plan.venues:
         item = vp.parsed
@@ -404,8 +415,8 @@ def venue_catalogue_import_parsed(
     """Write every valid venue of ``parsed``; rejected entries are reported in the
     result. With ``strict`` any rejected entry raises ``CatalogueError`` instead and
     nothing is written."""
-    if strict and parsed.rejected:
-        raise CatalogueError([str(r) for r in parsed.rejected])
+    if strict and (parsed.rejected or parsed.unreadable):
+        raise CatalogueError([str(r) for r in parsed.unreadable + parsed.rejected])
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CATALOGUE_LOCK])

@@ -52,9 +52,9 @@ class Command(BaseCommand):
         except CatalogueError as exc:
             lines = "\n".join(f"  - {e}" for e in exc.errors)
             raise CommandError(f"Nothing imported:\n{lines}") from exc
-        style = self.style.WARNING if result.rejected else self.style.SUCCESS
+        style = self.style.WARNING if result.rejected or result.unreadable else self.style.SUCCESS
         self.stdout.write(style(result.summary()))
-        for rejection in result.rejected:
+        for rejection in result.unreadable + result.rejected:
             self.stdout.write(f"  rejected {rejection.entry}:")
             for reason in rejection.reasons:
                 self.stdout.write(f"    - {reason}")
