@@ -122,7 +122,7 @@ def test_a_file_that_is_not_a_list_imports_nothing(tmp_path):
 def test_a_missing_file_or_an_empty_directory_is_reported(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         run(tmp_path / "missing.yaml")
-    with pytest.raises(CommandError, match="holds no .yml or .yaml files"):
+    with pytest.raises(CommandError, match=r"holds no \.yml or \.yaml files"):
         run(tmp_path)
 
 
