@@ -433,6 +433,11 @@ def venue_catalogue_import(
     return venue_catalogue_import_parsed(parsed=parse_catalogue(text, name=name), strict=strict)
 
 
+def venue_catalogue_preview(*, text: str, name: str = "") -> CataloguePlan:
+    """What importing the file would do; ``CatalogueError`` if it is no catalogue."""
+    return venue_catalogue_plan(parsed=parse_catalogue(text, name=name))
+
+
 def venue_catalogue_import_files(
     *, files: Iterable[tuple[str, str]], strict: bool = False
 ) -> CatalogueImportResult:
