@@ -4,12 +4,14 @@ follow-ups, the venue catalogue."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.db.models.functions import Lower
@@ -37,10 +39,12 @@ from apps.research.models import (
     Venue,
     VenueDeadline,
 )
+from apps.research.sources import SourceRefused, fetch_catalogue
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
 
+logger = logging.getLogger(__name__)
 SEED_FILE = Path(__file__).resolve().parent / "data" / "venues.yaml"
 
 DRAFT_FIELDS = (
@@ -442,6 +446,20 @@ def venue_catalogue_import_files(
     *, files: Iterable[tuple[str, str]], strict: bool = False
 ) -> CatalogueImportResult:
     return venue_catalogue_import_parsed(parsed=parse_catalogue_files(files), strict=strict)
+
+
+def venue_catalogue_refresh(*, url: str | None = None) -> CatalogueImportResult:
+    """Re-import the catalogue from ``url`` (default ``VENUES_SOURCE_URL``), keeping every
+    valid venue and logging each rejected entry. ``SourceUnavailable`` means try later;
+    ``SourceRefused`` and ``CatalogueError`` mean the address needs a person's look."""
+    url = url if url is not None else settings.VENUES_SOURCE_URL
+    if not url:
+        raise SourceRefused("VENUES_SOURCE_URL is not set.")
+    result = venue_catalogue_import(text=fetch_catalogue(url), name=url)
+    logger.info("Venue catalogue refreshed from %s: %s", url, result.summary())
+    for rejection in result.rejected:
+        logger.warning("Venue catalogue entry rejected: %s", rejection)
+    return result
 
 
 def venue_catalogue_import_seed() -> CatalogueImportResult:
