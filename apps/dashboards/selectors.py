@@ -47,9 +47,9 @@ from apps.research.models import (
     ACTIVE_STAGES,
     PRE_SUBMISSION_STAGES,
     Contact,
-    DeadlineKind,
     Purpose,
     Stage,
+    deadline_name,
 )
 from apps.research.selectors import drafts_for_owner, followups_due
 
@@ -681,6 +681,7 @@ def student_home(*, user: User, now: dt.datetime | None = None) -> dict[str, Any
             "awake",
             "next_deadline_at",
             "next_deadline_kind",
+            "next_deadline_label",
             "next_deadline_year",
             venue=F("target_venue__title"),
         )[:20]
@@ -750,7 +751,6 @@ def student_home(*, user: User, now: dt.datetime | None = None) -> dict[str, Any
     # Most urgent first; on a tie, the kind that costs least to clear comes first.
     order = {"cards": 0, "followup": 1, "milestone": 2, "draft": 3}
     actions.sort(key=lambda a: (a.due, order[a.kind]))
-    kinds = dict(DeadlineKind.choices)
     deadlines = [
         {
             "date": m["target_date"],
@@ -765,7 +765,7 @@ def student_home(*, user: User, now: dt.datetime | None = None) -> dict[str, Any
             "date": timezone.localtime(d["next_deadline_at"]).date(),
             "at": d["next_deadline_at"],
             "title": f"{d['venue']} {d['next_deadline_year']} "
-            f"({kinds.get(d['next_deadline_kind'], d['next_deadline_kind'])})",
+            f"({deadline_name(d['next_deadline_kind'], d['next_deadline_label'])})",
             "kind": "Paper: " + d["title"],
             "url": reverse("research:draft_detail", args=[d["pk"]]),
         }

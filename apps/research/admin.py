@@ -9,8 +9,16 @@ class VenueDeadlineInline(admin.TabularInline):
     extra = 0
     # due_at is computed from the local time and zone by the import service; editing
     # rows here would let the two disagree, so the catalogue changes only by import.
-    fields = ("year", "kind", "local_date", "local_time", "timezone_name", "due_at")
-    readonly_fields = ("year", "kind", "local_date", "local_time", "timezone_name", "due_at")
+    fields = ("year", "kind", "label", "local_date", "local_time", "timezone_name", "due_at")
+    readonly_fields = (
+        "year",
+        "kind",
+        "label",
+        "local_date",
+        "local_time",
+        "timezone_name",
+        "due_at",
+    )
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Venue | None = None) -> bool:

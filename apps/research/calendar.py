@@ -37,7 +37,7 @@ def add_events(user: User, cal: icalendar.Calendar) -> None:
         event.add("uid", f"research-deadline-{deadline.pk}-{user.pk}@pacer")
         event.add(
             "summary",
-            f"{deadline.venue.title} {deadline.year}: {deadline.get_kind_display()} deadline",
+            f"{deadline.venue.title} {deadline.year}: {deadline.name} deadline",
         )
         event.add("dtstart", deadline.due_at)
         # No DTEND: a DATE-TIME start without an end is a point in time (RFC 5545 §3.6.1),

@@ -15,6 +15,36 @@ _OFFSET_RE = re.compile(
 # at the end of the day in UTC-12 (no daylight saving, ever).
 AOE = dt.timezone(dt.timedelta(hours=-12), "AoE")
 
+# Abbreviations the community's deadline lists use, each naming one fixed offset: "PDT"
+# is UTC-7 whatever the date, unlike America/Los_Angeles. They are looked up before the
+# IANA names because the tz database also has zones called "CET" or "EST5EDT" that
+# follow daylight saving. Ambiguous ones (CST, IST, BST) are left out on purpose: the
+# publisher should say which zone they mean.
+_ABBREVIATIONS = {
+    "PST": -8,
+    "PDT": -7,
+    "MST": -7,
+    "MDT": -6,
+    "EST": -5,
+    "EDT": -4,
+    "AKST": -9,
+    "AKDT": -8,
+    "HST": -10,
+    "WET": 0,
+    "WEST": 1,
+    "CET": 1,
+    "CEST": 2,
+    "EET": 2,
+    "EEST": 3,
+    "SGT": 8,
+    "KST": 9,
+    "JST": 9,
+    "AEST": 10,
+    "AEDT": 11,
+    "NZST": 12,
+    "NZDT": 13,
+}
+
 
 class UnknownTimezone(ValueError):
     pass
@@ -26,10 +56,14 @@ def _iana_names() -> frozenset[str]:
 
 
 def parse_timezone(name: str) -> dt.tzinfo:
-    """``AoE``, ``UTC``, ``UTC±N`` / ``UTC±HH:MM`` (also ``GMT±N``) or an IANA name."""
+    """``AoE``, ``UTC``, ``UTC±N`` / ``UTC±HH:MM`` (also ``GMT±N``), a fixed-offset
+    abbreviation such as ``PDT`` or ``CEST``, or an IANA name."""
     cleaned = (name or "").strip()
-    if cleaned.lower() in {"aoe", "anywhere on earth"}:
+    if cleaned.lower() in {"aoe", "anywhere on earth", "utc-12 (aoe)", "aoe (utc-12)"}:
         return AOE
+    fixed = _ABBREVIATIONS.get(cleaned.upper())
+    if fixed is not None:
+        return dt.timezone(dt.timedelta(hours=fixed), cleaned.upper())
     match = _OFFSET_RE.match(cleaned)
     if match:
         sign, hours, minutes = match.groups()
@@ -47,8 +81,9 @@ def parse_timezone(name: str) -> dt.tzinfo:
     if cleaned in _iana_names():
         return zoneinfo.ZoneInfo(cleaned)
     raise UnknownTimezone(
-        f"Unknown timezone '{name}'. Use AoE, UTC±N (e.g. UTC-12, UTC+8) or an IANA name "
-        "such as America/Vancouver."
+        f"Unknown timezone '{name}'. Use AoE, UTC±N (e.g. UTC-12, UTC+8), an abbreviation "
+        "with one offset (PST, PDT, EST, EDT, CET, CEST, ...) or an IANA name such as "
+        "America/Vancouver."
     )
 
 

@@ -103,6 +103,7 @@ def _ensure_upcoming(venue: Venue, now: dt.datetime) -> None:
             venue=venue,
             year=d.year + shift,
             kind=d.kind,
+            label=d.label,
             defaults={
                 "local_date": local_date,
                 "local_time": d.local_time,

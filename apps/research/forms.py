@@ -184,3 +184,35 @@ class PreferencesForm(forms.ModelForm):
     class Meta:
         model = ResearchPreferences
         fields = ["followup_weekly_cap"]
+
+
+CATALOGUE_MAX_BYTES = 2 * 1024 * 1024
+
+
+class VenueCatalogueUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Catalogue file (.yml or .yaml)",
+        help_text="A conference-deadline list in the ai-deadlines format, up to 2 MB.",
+    )
+    filename = ""
+
+    def clean_file(self) -> str:
+        """The file's text: the form hands the view text, never the upload."""
+        upload = self.cleaned_data["file"]
+        self.filename = str(upload.name)
+        if not upload.name.lower().endswith((".yml", ".yaml")):
+            raise forms.ValidationError("Choose a .yml or .yaml file.")
+        if upload.size > CATALOGUE_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is 2 MB."
+            )
+        try:
+            return cast(str, upload.read().decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            raise forms.ValidationError("The file is not UTF-8 text.") from None
+
+
+class VenueCatalogueConfirmForm(forms.Form):
+    # The previewed file travels back signed, so the import writes exactly what was
+    # previewed, by the person who previewed it, within the hour.
+    payload = forms.CharField(widget=forms.HiddenInput, max_length=4 * CATALOGUE_MAX_BYTES)

@@ -11,8 +11,9 @@ from apps.research.validators import validate_orcid
 class Venue(models.Model):
     """A conference or journal series (NeurIPS, ACL, ...); its deadlines are per year."""
 
-    title = models.CharField(max_length=60, unique=True)
-    full_name = models.CharField(max_length=255, blank=True)
+    # Workshop and symposium names run long ("International Workshop on ... at ...").
+    title = models.CharField(max_length=200, unique=True)
+    full_name = models.CharField(max_length=500, blank=True)
     link = models.URLField(max_length=500, blank=True)
     tags = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -25,11 +26,26 @@ class Venue(models.Model):
 
 
 class DeadlineKind(models.TextChoices):
+    REGISTRATION = "registration", "Paper registration"
     ABSTRACT = "abstract", "Abstract"
     PAPER = "paper", "Full paper"
     SUPPLEMENTARY = "supplementary", "Supplementary material"
+    REVIEW_RELEASE = "review_release", "Reviews released"
+    REBUTTAL_START = "rebuttal_start", "Rebuttal opens"
+    REBUTTAL_END = "rebuttal_end", "Rebuttal closes"
+    COMMITMENT = "commitment", "ARR commitment"
     NOTIFICATION = "notification", "Notification"
     CAMERA_READY = "camera_ready", "Camera-ready"
+
+
+def deadline_name(kind: str, label: str = "") -> str:
+    try:
+        kind_label = str(DeadlineKind(kind).label)
+    except ValueError:
+        kind_label = kind.replace("_", " ")
+    if not label or label.casefold() == kind_label.casefold():
+        return kind_label
+    return f"{kind_label} ({label})"
 
 
 class VenueDeadline(models.Model):
@@ -39,7 +55,10 @@ class VenueDeadline(models.Model):
 
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="deadlines")
     year = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=16, choices=DeadlineKind.choices)
+    kind = models.CharField(max_length=32, choices=DeadlineKind.choices)
+    # "Round 1" / "Round 2", "Preliminary" / "Final": venues publish several deadlines of
+    # one kind in a year, told apart by the label, so it is part of the identity.
+    label = models.CharField(max_length=200, blank=True, default="")
     local_date = models.DateField()
     local_time = models.TimeField()
     timezone_name = models.CharField(max_length=64, help_text="As published: AoE, UTC±N or IANA.")
@@ -49,14 +68,21 @@ class VenueDeadline(models.Model):
         ordering = ["due_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["venue", "year", "kind"], name="one_deadline_per_venue_year_kind"
+                fields=["venue", "year", "kind", "label"],
+                name="one_deadline_per_venue_year_kind_label",
             )
         ]
         # The "next deadline of this venue" subquery filters by venue and due_at.
         indexes = [models.Index(fields=["venue", "due_at"], name="deadline_venue_due")]
 
     def __str__(self) -> str:
-        return f"{self.venue} {self.year} {self.get_kind_display()}"
+        return f"{self.venue} {self.year} {self.name}"
+
+    @property
+    def name(self) -> str:
+        """What the deadline is called wherever it is shown: its kind, and its label
+        when the venue gave one ("Full paper (Round 2)")."""
+        return deadline_name(self.kind, self.label)
 
     @property
     def local_label(self) -> str:

@@ -42,13 +42,15 @@ def user_local_date(*, user: User, now: dt.datetime) -> dt.date:
 
 
 def _with_next_deadline(qs: QuerySet[Draft], *, now: dt.datetime) -> QuerySet[Draft]:
-    """Annotate each draft with its target venue's next deadline (instant, kind, year)."""
+    """Annotate each draft with its target venue's next deadline (instant, kind, label,
+    year)."""
     upcoming = VenueDeadline.objects.filter(
         venue_id=OuterRef("target_venue_id"), due_at__gte=now
     ).order_by("due_at", "pk")
     return qs.annotate(
         next_deadline_at=Subquery(upcoming.values("due_at")[:1]),
         next_deadline_kind=Subquery(upcoming.values("kind")[:1]),
+        next_deadline_label=Subquery(upcoming.values("label")[:1]),
         next_deadline_year=Subquery(upcoming.values("year")[:1]),
     )
 

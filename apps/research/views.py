@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +15,7 @@ from apps.accounts.models import User
 from apps.core.http import AuthenticatedHttpRequest
 from apps.matching.selectors import mentor_can_view
 from apps.research import selectors, services
+from apps.research.catalogue import CatalogueError
 from apps.research.forms import (
     ContactEditForm,
     ContactFilterForm,
@@ -23,6 +25,8 @@ from apps.research.forms import (
     InteractionForm,
     PreferencesForm,
     StageForm,
+    VenueCatalogueConfirmForm,
+    VenueCatalogueUploadForm,
 )
 from apps.research.models import (
     Contact,
@@ -221,7 +225,76 @@ def venue_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     venues = Venue.objects.prefetch_related(
         Prefetch("deadlines", queryset=upcoming, to_attr="upcoming")
     ).order_by("title")
-    return render(request, "research/venue_list.html", {"venues": venues, "now": now})
+    can_import = request.user.is_staff or request.user.is_coordinator
+    return render(
+        request,
+        "research/venue_list.html",
+        {"venues": venues, "now": now, "can_import": can_import},
+    )
+
+
+def _require_catalogue_editor(user: User) -> None:
+    """Staff and programme coordinators look after the shared venue catalogue."""
+    if not (user.is_staff or user.is_coordinator):
+        raise Http404
+
+
+_CATALOGUE_SALT = "research.venue_catalogue_import"
+
+
+def _catalogue_preview(request: AuthenticatedHttpRequest, text: str, name: str) -> HttpResponse:
+    try:
+        plan = services.venue_catalogue_preview(text=text, name=name)
+    except CatalogueError as exc:
+        context = {"form": VenueCatalogueUploadForm(), "file_errors": exc.errors}
+        return render(request, "research/venue_import.html", context, status=400)
+    signer = signing.TimestampSigner(salt=f"{_CATALOGUE_SALT}:{request.user.pk}")
+    payload = signer.sign_object({"name": name, "text": text}, compress=True)
+    return render(
+        request,
+        "research/venue_import_preview.html",
+        {
+            "plan": plan,
+            "name": name,
+            "confirm_form": VenueCatalogueConfirmForm(initial={"payload": payload}),
+            "counts": {s: plan.count(s) for s in ("new", "changed", "unchanged")},
+            "shown": [v for v in plan.venues if v.overall != "unchanged"][:300],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def venue_import(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_catalogue_editor(request.user)
+    if request.method == "POST":
+        form = VenueCatalogueUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            return _catalogue_preview(request, form.cleaned_data["file"], form.filename)
+        return render(request, "research/venue_import.html", {"form": form}, status=400)
+    return render(request, "research/venue_import.html", {"form": VenueCatalogueUploadForm()})
+
+
+@login_required
+@require_POST
+def venue_import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_catalogue_editor(request.user)
+    form = VenueCatalogueConfirmForm(request.POST)
+    signer = signing.TimestampSigner(salt=f"{_CATALOGUE_SALT}:{request.user.pk}")
+    try:
+        if not form.is_valid():
+            raise signing.BadSignature
+        data = signer.unsign_object(form.cleaned_data["payload"], max_age=3600)
+    except signing.BadSignature:
+        messages.error(request, "That preview has expired or was altered: upload the file again.")
+        return redirect("research:venue_import")
+    try:
+        result = services.venue_catalogue_import(text=data["text"], name=data["name"])
+    except CatalogueError as exc:  # the file was checked at preview; kept for safety
+        messages.error(request, " ".join(exc.errors))
+        return redirect("research:venue_import")
+    messages.success(request, f"Catalogue imported from {data['name']}: {result.summary()}")
+    return redirect("research:venue_list")
 
 
 # --- Outreach -------------------------------------------------------------------------

@@ -26,6 +26,7 @@ if not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET):
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+VENUES_SOURCE_URL = env_str("VENUES_SOURCE_URL", default="")
 
 INSTALLED_APPS = [
     "apps.core.apps.PacerAdminConfig",

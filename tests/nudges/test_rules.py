@@ -294,6 +294,17 @@ def test_deadline_countdown_at_7_days_in_the_venues_time():
     assert len(kinds(draft.owner, Kind.DEADLINE_COUNTDOWN)) == 1
 
 
+def test_deadline_countdown_names_the_deadline_by_its_label():
+    venue = VenueFactory(title="KDDX")
+    VenueDeadlineFactory(venue=venue, in_days=7, label="Round 2")
+    VenueDeadlineFactory(venue=venue, in_days=14, label="Round 3", kind="registration")
+    draft = DraftFactory(target_venue=venue, stage=Stage.DRAFTING)
+    nudges_sweep()
+    titles = sorted(n.title for n in kinds(draft.owner, Kind.DEADLINE_COUNTDOWN))
+    assert titles[0].startswith("KDDX paper deadline (Round 2) in 7 days")
+    assert titles[1].startswith("KDDX registration deadline (Round 3) in 14 days")
+
+
 def test_stalled_draft_before_a_deadline():
     venue = VenueFactory()
     VenueDeadlineFactory(venue=venue, in_days=20)

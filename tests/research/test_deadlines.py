@@ -44,3 +44,35 @@ def test_iana_zone_follows_daylight_saving():
 def test_unknown_timezones_are_refused_with_a_clear_message(name):
     with pytest.raises(UnknownTimezone, match=r"timezone|offset"):
         parse_timezone(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "hours"),
+    [
+        ("PST", -8),
+        ("PDT", -7),
+        ("EST", -5),
+        ("EDT", -4),
+        ("CET", 1),
+        ("CEST", 2),
+        ("cest", 2),
+        ("GMT+2", 2),
+        ("GMT-3", -3),
+        ("UTC+05:30", 5.5),
+        ("UTC-09:30", -9.5),
+        ("AoE", -12),
+    ],
+)
+def test_community_abbreviations_are_fixed_offsets_in_every_season(name, hours):
+    # "CET" and "EST" are also tz database zones; CET there follows summer time, which
+    # would move a deadline published as "CET" by an hour in July.
+    offset = dt.timedelta(hours=hours)
+    for day in (dt.date(2027, 1, 15), dt.date(2027, 7, 15)):
+        local = dt.datetime.combine(day, T)
+        assert deadline_to_utc(day, T, name) == (local - offset).replace(tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize("name", ["CST", "IST", "BST"])
+def test_ambiguous_abbreviations_are_refused(name):
+    with pytest.raises(UnknownTimezone, match="abbreviation with one offset"):
+        parse_timezone(name)

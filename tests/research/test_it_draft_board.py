@@ -69,3 +69,11 @@ def test_query_count_is_constant(client, student, size, django_assert_num_querie
     with django_assert_num_queries(3):
         response = client.get(URL)
     assert response.status_code == 200
+
+
+def test_the_next_deadline_on_a_card_shows_its_label(client, student):
+    venue = VenueFactory(title="KDDX")
+    VenueDeadlineFactory(venue=venue, in_days=10, label="Round 2")
+    DraftFactory(owner=student, target_venue=venue, title="Labelled")
+    client.force_login(student)
+    assert "Full paper (Round 2) in " in client.get(URL).content.decode()

@@ -6,7 +6,7 @@ from django.urls import reverse
 from apps.research.deadlines import deadline_to_utc
 from apps.research.models import DeadlineKind, VenueDeadline
 from tests.research.access import READ_RULES, people, status_as
-from tests.research.factories import DraftFactory, VenueFactory
+from tests.research.factories import DraftFactory, VenueDeadlineFactory, VenueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +61,14 @@ def test_history_and_xss_safe_abstract(client, student):
     html = client.get(reverse("research:draft_detail", args=[draft.pk])).content.decode()
     assert "<img src=x" not in html
     assert "created as Drafting" in html
+
+
+def test_the_next_deadline_and_the_venue_deadlines_show_their_labels(client, student):
+    venue = VenueFactory(title="KDDX")
+    VenueDeadlineFactory(venue=venue, in_days=10, label="Round 1")
+    VenueDeadlineFactory(venue=venue, in_days=-10, label="Round 0", kind="notification")
+    draft = DraftFactory(owner=student, target_venue=venue)
+    client.force_login(student)
+    html = client.get(reverse("research:draft_detail", args=[draft.pk])).content.decode()
+    assert "— Full paper (Round 1)</strong>" in html
+    assert "Notification (Round 0)" in html

@@ -22,6 +22,16 @@ def test_catalogue_lists_upcoming_deadlines_only(client, student):
     assert "Abstract" not in html
 
 
+def test_deadlines_of_one_kind_show_their_labels(client, student):
+    venue = VenueFactory(title="KDDX")
+    VenueDeadlineFactory(venue=venue, in_days=20, label="Round 1")
+    VenueDeadlineFactory(venue=venue, in_days=120, label="Round 2")
+    client.force_login(student)
+    html = client.get(URL).content.decode()
+    assert "Full paper (Round 1)" in html
+    assert "Full paper (Round 2)" in html
+
+
 @pytest.mark.parametrize("size", [2, 8])
 def test_query_count_is_constant(client, student, size, django_assert_num_queries):
     for i in range(size):

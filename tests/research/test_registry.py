@@ -57,6 +57,20 @@ def test_calendar_source_adds_deadlines_of_targeted_venues(student, other_studen
     icalendar.Calendar.from_ical(cal.to_ical())  # serialises to valid iCalendar
 
 
+def test_calendar_events_name_labelled_deadlines(student):
+    venue = VenueFactory(title="KDDX")
+    VenueDeadlineFactory(venue=venue, in_days=12, label="Round 1")
+    VenueDeadlineFactory(venue=venue, in_days=40, label="Round 2")
+    DraftFactory(owner=student, target_venue=venue)
+    cal = icalendar.Calendar()
+    _registered(calendar_sources, "research")(student, cal)
+    summaries = sorted(str(e["summary"]) for e in cal.walk("VEVENT"))
+    assert [s.split(": ", 1)[1] for s in summaries] == [
+        "Full paper (Round 1) deadline",
+        "Full paper (Round 2) deadline",
+    ]
+
+
 def test_demo_seeder_is_idempotent_and_shows_follow_ups_due():
     demo = DemoContext(
         student=UserFactory(is_student=True, timezone="Europe/London"),

@@ -18,7 +18,7 @@ STALLED_DAYS = 14
 STALLED_HORIZON_DAYS = 30
 COUNTDOWN_DAYS = (14, 7, 2)
 PRE_SUBMISSION = "('idea', 'outline', 'drafting', 'internal_review')"
-SUBMISSION_KINDS = "('abstract', 'paper', 'supplementary')"
+SUBMISSION_KINDS = "('registration', 'abstract', 'paper', 'supplementary')"
 CONTACT_CLOSED = "('replied', 'meeting_scheduled', 'no_reply_closed', 'closed')"
 
 
@@ -37,6 +37,13 @@ def _draft_url() -> str:
     return url_sql(("research:draft_detail",), "d.id", fallback="research:draft_board")
 
 
+# "paper deadline (Round 2)": the kind, and the venue's label when it gave one, since a
+# venue may have several deadlines of a kind in a year.
+_DEADLINE_NAME = (
+    "replace(vd.kind, '_', ' ') || ' deadline'"
+    " || CASE WHEN vd.label <> '' THEN ' (' || vd.label || ')' ELSE '' END"
+)
+
 # The venue's own calendar: its published local date/time and due_at (UTC) give the
 # venue's offset, so "days left" counts the venue's midnights, not ours.
 _VENUE_TODAY = (
@@ -50,7 +57,7 @@ def _stalled_sql() -> str:
     SELECT DISTINCT ON (d.id)
            d.owner_id AS user_id, d.id AS object_id, t.iso_week AS period,
            'Move “' || d.title || '” forward — '
-             || v.title || ' ' || vd.kind || ' deadline in '
+             || v.title || ' ' || {_DEADLINE_NAME} || ' in '
              || (vd.local_date - {_VENUE_TODAY}) || ' days' AS title,
            'No stage change for ' || (%(now)s::date - d.stage_changed_at::date)
              || ' days. Due ' || to_char(vd.local_date, 'FMDD Mon YYYY') || ' '
@@ -75,7 +82,7 @@ def _countdown_sql() -> str:
     return f"""
     SELECT d.owner_id AS user_id, d.id AS object_id,
            vd.id || ':d' || (vd.local_date - {_VENUE_TODAY}) AS period,
-           v.title || ' ' || vd.kind || ' deadline in '
+           v.title || ' ' || {_DEADLINE_NAME} || ' in '
              || (vd.local_date - {_VENUE_TODAY}) || ' days: plan the work on “'
              || d.title || '”' AS title,
            'Due ' || to_char(vd.local_date, 'FMDD Mon YYYY') || ' '

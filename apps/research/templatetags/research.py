@@ -43,12 +43,8 @@ def urgency(due_at: dt.datetime | None, now: dt.datetime | None = None) -> str:
 
 
 @register.filter
-def deadline_kind(kind: str | None) -> str:
-    from apps.research.models import DeadlineKind
+def deadline_kind(kind: str | None, label: str | None = "") -> str:
+    """The deadline's name: its kind, with the venue's label when it has one."""
+    from apps.research.models import deadline_name
 
-    if not kind:
-        return ""
-    try:
-        return str(DeadlineKind(kind).label)
-    except ValueError:
-        return kind
+    return deadline_name(kind, label or "") if kind else ""
