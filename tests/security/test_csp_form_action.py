@@ -40,9 +40,8 @@ def _form_action(**env: str) -> list[str]:
 def test_pages_allow_forms_to_post_to_pacer_only(client):
     response = client.get("/accounts/login/")
 
-    directives = dict(
-        part.strip().split(" ", 1) for part in response.headers["Content-Security-Policy"].split(";")
-    )
+    csp = response.headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in csp.split(";"))
     assert directives["form-action"] == "'self'"
 
 
@@ -51,7 +50,9 @@ def test_without_social_providers_form_action_is_self_only():
 
 
 def test_each_switched_on_provider_adds_its_own_origin_only():
-    form_action = _form_action(GITHUB_CLIENT_ID="id", GITHUB_SECRET="x", ORCID_CLIENT_ID="o", ORCID_SECRET="x")
+    form_action = _form_action(
+        GITHUB_CLIENT_ID="id", GITHUB_SECRET="x", ORCID_CLIENT_ID="o", ORCID_SECRET="x"
+    )
 
     assert form_action == ["'self'", "https://orcid.org", "https://github.com"]
     assert "https:" not in form_action
