@@ -4,6 +4,7 @@ from functools import cache
 from django import forms
 
 from apps.accounts.models import Role, User
+from apps.core.forms import SingleLineCharField, single_line_formfield
 
 
 @cache
@@ -21,6 +22,7 @@ class ProfileForm(forms.ModelForm):
     timezone = forms.ChoiceField(choices=timezone_choices, initial="UTC")
 
     class Meta:
+        formfield_callback = single_line_formfield
         model = User
         fields = ["display_name", "timezone", "research_interests", "bio"]
         widgets = {
@@ -41,7 +43,7 @@ class OnboardingForm(ProfileForm):
 
 
 class DeleteAccountForm(forms.Form):
-    confirm = forms.CharField(
+    confirm = SingleLineCharField(
         label='Type "delete my account" to confirm',
         max_length=40,
     )

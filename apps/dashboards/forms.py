@@ -4,6 +4,7 @@ from typing import cast
 
 from django import forms
 
+from apps.core.forms import SingleLineCharField
 from apps.dashboards.selectors import FILTERS, SNOOZE_KINDS, SORT_LABELS
 from apps.dashboards.services import SNOOZE_DAYS
 
@@ -12,7 +13,7 @@ class TableForm(forms.Form):
     """The mentor table's sort and filter controls (GET); bad values fall back to the
     defaults rather than failing, as they come from bookmarks and edited URLs."""
 
-    q = forms.CharField(label="Name contains", required=False, max_length=100)
+    q = SingleLineCharField(label="Name contains", required=False, max_length=100)
     show = forms.ChoiceField(label="Show", choices=list(FILTERS.items()), required=False)
     sort = forms.ChoiceField(label="Sort by", choices=list(SORT_LABELS.items()), required=False)
     dir = forms.ChoiceField(

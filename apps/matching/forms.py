@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from apps.core.forms import SingleLineCharField, single_line_formfield
 from apps.matching.models import (
     MatchingRound,
     MemberRole,
@@ -15,6 +16,7 @@ from apps.matching.services import MENTOR_PROFILE_FIELDS, PREFERENCE_FIELDS
 
 class MentorProfileForm(forms.ModelForm):
     class Meta:
+        formfield_callback = single_line_formfield
         model = MentorProfile
         fields = list(MENTOR_PROFILE_FIELDS)
         widgets = {
@@ -25,6 +27,7 @@ class MentorProfileForm(forms.ModelForm):
 
 class StudentPreferencesForm(forms.ModelForm):
     class Meta:
+        formfield_callback = single_line_formfield
         model = StudentPreferences
         fields = list(PREFERENCE_FIELDS)
         widgets = {
@@ -34,11 +37,11 @@ class StudentPreferencesForm(forms.ModelForm):
 
 
 class MentorSearchForm(forms.Form):
-    q = forms.CharField(label="Search areas, tags and bios", required=False, max_length=200)
+    q = SingleLineCharField(label="Search areas, tags and bios", required=False, max_length=200)
     seniority = forms.ChoiceField(
         choices=[("", "Any seniority"), *Seniority.choices], required=False
     )
-    language = forms.CharField(required=False, max_length=50)
+    language = SingleLineCharField(required=False, max_length=50)
     phd = forms.BooleanField(label="Can supervise a PhD", required=False)
     include_full = forms.BooleanField(label="Include mentors not accepting", required=False)
 
@@ -84,12 +87,12 @@ class NoteForm(forms.Form):
 
 
 class ProgrammeForm(forms.Form):
-    name = forms.CharField(max_length=200)
+    name = SingleLineCharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class CohortForm(forms.Form):
-    name = forms.CharField(label="Cohort name", max_length=200)
+    name = SingleLineCharField(label="Cohort name", max_length=200)
 
 
 class InviteForm(forms.Form):
@@ -113,12 +116,14 @@ class InviteForm(forms.Form):
 
 class RoundCreateForm(forms.ModelForm):
     class Meta:
+        formfield_callback = single_line_formfield
         model = MatchingRound
         fields = ["name", "algorithm"]
 
 
 class RoundSettingsForm(forms.ModelForm):
     class Meta:
+        formfield_callback = single_line_formfield
         model = MatchingRound
         fields = [
             "algorithm",

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.urls import reverse
 
 from apps.core.registry import calendar_sources
+from apps.matching.models import ShareArea
+from apps.matching.selectors import mentee_ids_sharing
 from apps.milestones.models import CheckIn, Milestone, Status
 
 if TYPE_CHECKING:
@@ -61,9 +63,12 @@ def add_events(user: User, cal: icalendar.Calendar) -> None:
                 stamp=m.updated_at,
             )
         )
-    # Check-ins of one's own plans, and those a mentor attended for a mentee.
+    # Check-ins of one's own plans, and those a mentor attended for a mentee who shares
+    # their plan with them now: a check-in records the mentor whatever the sharing, and
+    # outlives the mentorship, so the sharing rule decides, as on the web pages.
+    shared_with_me = mentee_ids_sharing(mentor=user, area=ShareArea.PLAN)
     checkins = (
-        CheckIn.objects.filter(Q(plan__owner=user) | Q(mentor=user))
+        CheckIn.objects.filter(Q(plan__owner=user) | Q(mentor=user, plan__owner__in=shared_with_me))
         .select_related("plan")
         .order_by("date", "pk")
     )

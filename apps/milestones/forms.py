@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils import timezone
 
+from apps.core.forms import SingleLineCharField, single_line_formfield
+from apps.core.text import validate_single_line
 from apps.matching.models import Programme
 from apps.milestones.models import Category, Milestone, Plan, Status
 from apps.milestones.selectors import template_choices
@@ -17,6 +19,7 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class PlanForm(forms.ModelForm):
     class Meta:
+        formfield_callback = single_line_formfield
         model = Plan
         fields = ["title", "target_role", "focus_areas", "start_date", "horizon_years"]
         widgets = {"start_date": DATE_WIDGET}
@@ -26,7 +29,7 @@ class PlanForm(forms.ModelForm):
 class PlanFromTemplateForm(forms.Form):
     template = forms.ChoiceField(widget=forms.RadioSelect)
     start_date = forms.DateField(widget=DATE_WIDGET, help_text="Every date is scheduled from here.")
-    title = forms.CharField(
+    title = SingleLineCharField(
         max_length=200, required=False, help_text="Leave empty to use the template's name."
     )
 
@@ -43,10 +46,15 @@ class MilestoneForm(forms.ModelForm):
     plan's milestone is rejected as an invalid choice before the service even sees it."""
 
     evidence_url = forms.URLField(
-        label="Evidence link", max_length=500, required=False, assume_scheme="https"
+        label="Evidence link",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        validators=[validate_single_line],
     )
 
     class Meta:
+        formfield_callback = single_line_formfield
         model = Milestone
         fields = [
             "title",
@@ -79,7 +87,9 @@ class MilestoneForm(forms.ModelForm):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Status.choices)
-    evidence_url = forms.URLField(max_length=500, required=False, assume_scheme="https")
+    evidence_url = forms.URLField(
+        max_length=500, required=False, assume_scheme="https", validators=[validate_single_line]
+    )
     evidence_note = forms.CharField(max_length=2000, required=False, widget=forms.Textarea)
 
 
@@ -131,7 +141,7 @@ class ActionItemForm(forms.Form):
 
 
 class PlanTemplateForm(forms.Form):
-    name = forms.CharField(max_length=200)
+    name = SingleLineCharField(max_length=200)
     programme = forms.ModelChoiceField(
         queryset=Programme.objects.none(),
         required=False,
@@ -141,7 +151,7 @@ class PlanTemplateForm(forms.Form):
     description = forms.CharField(
         max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    target_role = forms.CharField(max_length=200, required=False)
+    target_role = SingleLineCharField(max_length=200, required=False)
     horizon_years = forms.IntegerField(min_value=1, max_value=15, initial=2)
     source = forms.CharField(
         label="Milestones (YAML)",

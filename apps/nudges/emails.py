@@ -18,6 +18,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from apps.core.text import single_line
 from apps.nudges.models import (
     DIGEST_DAILY,
     UNSUBSCRIBE_ALL,
@@ -199,7 +200,9 @@ def _email(
     message: OutboxMessage, *, subject: str, template: str, context: dict, list_unsubscribe: str
 ) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
-        subject=subject,
+        # A title stored before one-line fields refused line breaks (or taken from an
+        # import) must not break the header, and with it the whole email.
+        subject=single_line(subject),
         body=render_to_string(f"{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.user.email],

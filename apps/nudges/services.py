@@ -445,6 +445,19 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, ConnectionError | TimeoutError | OSError)
 
 
+def failure_reason(exc: BaseException) -> str:
+    """What the delivery log may show of an error: its kind and the mail server's code.
+    Coordinators read that log, and an error's own text can quote the email (a subject
+    made of a student's milestone title), so that text goes to the server log only."""
+    name = type(exc).__name__
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{name}: the mail server answered {exc.smtp_code}."
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = ", ".join(sorted({str(code) for code, _text in exc.recipients.values()}))
+        return f"{name}: the mail server refused the address ({codes})."
+    return f"{name} (details in the server log)."
+
+
 def retry_delay(attempts: int) -> timedelta:
     return timedelta(
         seconds=min(conf.RETRY_MAX_SECONDS, conf.RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1))
@@ -541,7 +554,7 @@ def _send_one(message, prefs, mail_connection, result: SendResult, sent: list[_S
         built = build_email(message, prefs=prefs.get(message.user_id, {}), now=now)
     except Exception as exc:
         logger.exception("Could not build nudge email %s", message.pk)
-        _mark_failed(message, f"Could not build the email: {exc!r}")
+        _mark_failed(message, f"Could not build the email: {failure_reason(exc)}")
         result.failed += 1
         return
     if built.email is None:
@@ -561,11 +574,12 @@ def _send_one(message, prefs, mail_connection, result: SendResult, sent: list[_S
         if mail_connection is not None:
             # A dropped connection stays "open" in Django's backend; start afresh.
             _close_quietly(mail_connection)
+        logger.warning("Nudge email %s not sent: %r", message.pk, exc)
         if is_transient(exc) and message.attempts < conf.MAX_ATTEMPTS:
             _mark_retry(message, exc)
             result.retried += 1
         else:
-            _mark_failed(message, f"{type(exc).__name__}: {exc}")
+            _mark_failed(message, failure_reason(exc))
             result.failed += 1
         return
     sent.append(_Sent(message, str(email.subject), built.included_ids, built.consumed_ids))
@@ -664,7 +678,7 @@ def _mark_retry(message: OutboxMessage, exc: BaseException) -> None:
     _owned(message).update(
         next_attempt_at=timezone.now() + retry_delay(message.attempts),
         leased_until=None,
-        last_error=f"{type(exc).__name__}: {exc}"[:2000],
+        last_error=failure_reason(exc),
     )
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from apps.core.forms import SingleLineCharField
+from apps.core.text import validate_single_line
 from apps.readinglists.bibtex import MAX_ENTRIES, MAX_PASTE_BYTES, MAX_UPLOAD_BYTES
 from apps.readinglists.identifiers import normalize_arxiv, normalize_doi, normalize_isbn
 from apps.readinglists.models import Item, ReadingList, ReviewCard, Topic
@@ -11,13 +13,13 @@ TAG_HELP = "Comma-separated, e.g. “reinforcement learning, bandits”."
 
 
 class ReadingListForm(forms.Form):
-    title = forms.CharField(max_length=200)
+    title = SingleLineCharField(max_length=200)
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000,
         help_text="Markdown.",
     )  # fmt: skip
-    topic_tags = forms.CharField(label="Topics", required=False, help_text=TAG_HELP)
-    method_tags = forms.CharField(
+    topic_tags = SingleLineCharField(label="Topics", required=False, help_text=TAG_HELP)
+    method_tags = SingleLineCharField(
         label="Method families",
         required=False,
         help_text="e.g. “policy gradient, value-based”: know the families, not only papers.",
@@ -28,20 +30,26 @@ class ReadingListForm(forms.Form):
 
 class ItemForm(forms.Form):
     kind = forms.ChoiceField(choices=Item.Kind.choices)
-    title = forms.CharField(max_length=500)
+    title = SingleLineCharField(max_length=500)
     authors = forms.CharField(
         required=False,
         help_text="One per line, in order.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     year = forms.IntegerField(required=False, min_value=1500, max_value=2200)
-    venue = forms.CharField(required=False, max_length=300)
-    doi = forms.CharField(label="DOI", required=False, max_length=200)
-    arxiv_id = forms.CharField(label="arXiv id", required=False, max_length=80)
-    isbn = forms.CharField(label="ISBN", required=False, max_length=40)
-    url = forms.URLField(label="URL", required=False, max_length=500, assume_scheme="https")
+    venue = SingleLineCharField(required=False, max_length=300)
+    doi = SingleLineCharField(label="DOI", required=False, max_length=200)
+    arxiv_id = SingleLineCharField(label="arXiv id", required=False, max_length=80)
+    isbn = SingleLineCharField(label="ISBN", required=False, max_length=40)
+    url = forms.URLField(
+        label="URL",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        validators=[validate_single_line],
+    )
     abstract = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    tags = forms.CharField(required=False, help_text=TAG_HELP)
+    tags = SingleLineCharField(required=False, help_text=TAG_HELP)
     importance = forms.ChoiceField(choices=Item.Importance.choices, initial="recommended")
 
     def clean_authors(self) -> list[str]:

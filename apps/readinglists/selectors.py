@@ -65,6 +65,20 @@ def can_read_list(*, user: User, reading_list: ReadingList) -> bool:
     return False
 
 
+def can_copy_list(*, user: User, reading_list: ReadingList) -> bool:
+    """May ``user`` keep a copy of this list? Only of their own, or of one its owner opened
+    to them ("my mentees" while they are a mentee, "my programme" while they share a
+    programme). A list seen through sharing or an assignment is read, never kept: the
+    copy would outlive the sharing and the owner's account."""
+    if reading_list.owner_id == user.pk:
+        return True
+    if reading_list.visibility == ReadingList.Visibility.MENTEES:
+        return active_mentorship(mentor=reading_list.owner, student=user) is not None
+    if reading_list.visibility == ReadingList.Visibility.PROGRAMME:
+        return programme_peer_ids(user=user).filter(user_id=reading_list.owner_id).exists()
+    return False
+
+
 def can_view_list(*, user: User, reading_list: ReadingList) -> bool:
     """Readers, plus mentors of the owner who share reading with them (read-only)."""
     return can_read_list(user=user, reading_list=reading_list) or mentor_can_view(

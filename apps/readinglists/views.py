@@ -56,6 +56,13 @@ def _get_list_for_user(user: User, pk: int) -> ReadingList:
     return reading_list
 
 
+def _get_list_to_copy(user: User, pk: int) -> ReadingList:
+    reading_list = get_object_or_404(ReadingList.objects.select_related("owner"), pk=pk)
+    if not selectors.can_copy_list(user=user, reading_list=reading_list):
+        raise Http404
+    return reading_list
+
+
 def _get_own_list(user: User, pk: int) -> ReadingList:
     return get_object_or_404(ReadingList.objects.select_related("owner"), pk=pk, owner=user)
 
@@ -155,6 +162,8 @@ def list_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "reading_list": reading_list,
         "page": page,
         "is_owner": is_owner,
+        "can_copy": not is_owner
+        and selectors.can_copy_list(user=request.user, reading_list=reading_list),
         "can_track": can_track,
         "reader": reader,
         "statuses": ReadingStatus.choices,
@@ -203,7 +212,7 @@ def list_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def list_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    reading_list = _get_list_for_user(request.user, pk)
+    reading_list = _get_list_to_copy(request.user, pk)
     copy = services.list_copy(reading_list=reading_list, user=request.user)
     messages.success(request, "Copied into your lists. Your progress on the copy starts fresh.")
     return redirect("readinglists:list_detail", pk=copy.pk)

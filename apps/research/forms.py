@@ -7,6 +7,7 @@ from django import forms
 from django.db import models
 from django.db.models import Q, QuerySet
 
+from apps.core.forms import SingleLineCharField, single_line_formfield
 from apps.matching.models import Mentorship
 from apps.research.models import (
     Contact,
@@ -39,22 +40,14 @@ def _coauthor_candidates(owner: User) -> QuerySet:
 
 
 def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
-    # Links typed without a scheme ("example.org/paper") are taken as https.
+    # Links typed without a scheme ("example.org/paper") are taken as https; one-line
+    # text refuses control characters.
     if isinstance(field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
-    return field.formfield(**kwargs)
-
-
-def _https_by_default(field: models.Field, **kwargs: Any) -> forms.Field | None:
-    # Links typed without a scheme ("arxiv.org/abs/...") are taken as https.
-    if isinstance(field, models.URLField):
-        kwargs["assume_scheme"] = "https"
-    return field.formfield(**kwargs)
+    return single_line_formfield(field, **kwargs)
 
 
 class DraftForm(forms.ModelForm):
-    formfield_callback = _https_by_default
-
     target_venue = forms.ModelChoiceField(
         queryset=Venue.objects.order_by("title"),
         required=False,
@@ -106,11 +99,9 @@ class StageForm(forms.Form):
 
 
 class ContactForm(forms.ModelForm):
-    formfield_callback = _https_by_default
-
     # Wider than the stored iD so that a pasted https://orcid.org/… URL is accepted and
     # normalised before the model's validators check the bare iD.
-    orcid = forms.CharField(
+    orcid = SingleLineCharField(
         label="ORCID iD",
         max_length=60,
         required=False,
@@ -150,6 +141,7 @@ class ContactEditForm(ContactForm):
 
 class InteractionForm(forms.ModelForm):
     class Meta:
+        formfield_callback = single_line_formfield
         model = Interaction
         fields = ["kind", "occurred_on", "summary"]
         labels = {"kind": "What happened", "occurred_on": "Date", "summary": "Notes"}
@@ -175,13 +167,14 @@ class InteractionForm(forms.ModelForm):
 
 
 class ContactFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=100)
+    q = SingleLineCharField(label="Search", required=False, max_length=100)
     status = forms.ChoiceField(choices=[("", "Any status"), *ContactStatus.choices], required=False)
     purpose = forms.ChoiceField(choices=[("", "Any purpose"), *Purpose.choices], required=False)
 
 
 class PreferencesForm(forms.ModelForm):
     class Meta:
+        formfield_callback = single_line_formfield
         model = ResearchPreferences
         fields = ["followup_weekly_cap"]
 

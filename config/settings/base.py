@@ -290,7 +290,21 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
-        "form-action": [SELF, "https:"] if not DEBUG else [SELF],
+        # Forms post to Pacer only. A social log-in form posts to Pacer, which redirects
+        # to the provider, and browsers hold that redirect to form-action as well: so the
+        # providers switched on above, and no other origin, are allowed.
+        "form-action": [
+            SELF,
+            *(
+                origin
+                for provider, origin in {
+                    "orcid": "https://" + SOCIALACCOUNT_PROVIDERS["orcid"]["BASE_DOMAIN"],
+                    "google": "https://accounts.google.com",
+                    "github": "https://github.com",
+                }.items()
+                if f"allauth.socialaccount.providers.{provider}" in INSTALLED_APPS
+            ),
+        ],
         "frame-ancestors": [NONE],
         "base-uri": [SELF],
         "object-src": [NONE],

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from apps.core.registry import calendar_sources
+from apps.matching.models import Mentorship
 from apps.milestones import services
 from apps.milestones.models import CalendarFeed, Status
 from tests.milestones.factories import CheckInFactory, MilestoneFactory
@@ -93,3 +94,45 @@ def test_feed_calls_every_registered_calendar_source(client, student):
 
 def test_unknown_token_is_404(client):
     assert client.get(reverse("milestones:calendar_feed", args=["nope"])).status_code == 404
+
+
+def _summaries(client, user) -> list[str]:
+    token = services.calendar_feed_get_or_create(user=user).token
+    content = client.get(reverse("milestones:calendar_feed", args=[token])).content
+    return [str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(content).walk("VEVENT")]
+
+
+def test_a_mentor_the_plan_is_not_shared_with_sees_no_check_in(client, plan, unshared_mentor):
+    # The check-in names the mentor, but the mentee does not share the plan with them:
+    # the check-in page answers 404, and the feed says nothing either.
+    CheckInFactory(plan=plan, mentor=unshared_mentor, agenda="Leaving the programme?")
+
+    assert _summaries(client, unshared_mentor) == []
+    client.force_login(unshared_mentor)
+    assert client.get(reverse("milestones:checkin_list", args=[plan.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("status", ["ended", "declined", "withdrawn"])
+def test_a_mentorship_that_is_over_shows_no_check_in(client, plan, shared_mentor, status):
+    CheckInFactory(plan=plan, mentor=shared_mentor, agenda="Private agenda")
+    assert _summaries(client, shared_mentor) == ["Check-in: PhD route"]
+
+    Mentorship.objects.filter(mentor=shared_mentor).update(status=status)
+
+    assert _summaries(client, shared_mentor) == []
+
+
+def test_unsharing_the_plan_removes_the_check_ins_from_the_mentors_feed(
+    client, plan, shared_mentor
+):
+    CheckInFactory(plan=plan, mentor=shared_mentor)
+
+    Mentorship.objects.filter(mentor=shared_mentor).update(share_plan=False)
+
+    assert _summaries(client, shared_mentor) == []
+
+
+def test_the_owner_still_sees_every_check_in_of_their_plans(client, student, plan, mentor):
+    CheckInFactory(plan=plan, mentor=mentor, date=datetime.date(2027, 1, 5))
+
+    assert _summaries(client, student) == ["Check-in: PhD route"]

@@ -34,7 +34,8 @@ CASES = [
     ("export_bibtex", "list", "get", None, READERS),
     ("export_csv", "list", "get", None, READERS),
     ("item_detail", "item", "get", None, READERS),
-    ("list_copy", "list", "post", {}, READERS),
+    # A mentor reads a mentee's private list through sharing but may not keep a copy.
+    ("list_copy", "list", "post", {}, OWNER),
     ("list_edit", "list", "get", None, OWNER),
     ("list_import", "list", "get", None, OWNER),
     ("list_progress", "list", "get", None, OWNER),

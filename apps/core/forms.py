@@ -1,0 +1,23 @@
+"""Form pieces every app uses for people's one-line text (see ``apps.core.text``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db import models
+
+from apps.core.text import validate_single_line
+
+
+class SingleLineCharField(forms.CharField):
+    default_validators = [validate_single_line]
+
+
+def single_line_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """``formfield_callback`` for model forms: text shown as a one-line input (a name, a
+    title, a link) refuses control characters; a textarea keeps its line breaks."""
+    formfield = db_field.formfield(**kwargs)
+    if isinstance(formfield, forms.CharField) and not isinstance(formfield.widget, forms.Textarea):
+        formfield.validators.append(validate_single_line)
+    return formfield
