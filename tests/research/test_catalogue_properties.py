@@ -51,7 +51,10 @@ def test_venue_metadata_does_not_depend_on_entry_order(years, random):
 @given(days, st.times().map(lambda t: t.replace(microsecond=0)), minutes)
 def test_a_date_written_with_its_own_offset_is_that_instant(day, time, offset):
     moment = dt.datetime.combine(day, time, tzinfo=dt.timezone(dt.timedelta(minutes=offset)))
-    text = f"- {{title: KDD, year: 2027, timezone: PST, deadlines: [{{type: paper, date: '{moment.isoformat()}'}}]}}\n"
+    text = (
+        "- {title: KDD, year: 2027, timezone: PST, "
+        f"deadlines: [{{type: paper, date: '{moment.isoformat()}'}}]}}\n"
+    )
     [venue] = parse_catalogue(text).venues
     assert venue.deadlines[0].due_at == moment.astimezone(dt.UTC)
 
