@@ -98,6 +98,9 @@ _NO_DATE_YET = frozenset({"", "tba", "tbd", "tbc", "tba.", "tbd.", "?", "n/a", "
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
 _SEPARATORS = re.compile(r"[\s\-]+")
 _validate_url = URLValidator(schemes=["http", "https"])
+# libyaml's safe loader when PyYAML was built with it: the same documents, several
+# times faster on the community's larger lists.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class CatalogueError(ValueError):
@@ -363,7 +366,7 @@ def _newest(entries: list[_Entry], attribute: str) -> Any:
 
 def _load_list(text: str) -> list[Any]:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_SafeLoader)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
