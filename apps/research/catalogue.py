@@ -98,6 +98,9 @@ _NO_DATE_YET = frozenset({"", "tba", "tbd", "tbc", "tba.", "tbd.", "?", "n/a", "
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
 _SEPARATORS = re.compile(r"[\s\-]+")
 _validate_url = URLValidator(schemes=["http", "https"])
+# libyaml's safe loader when PyYAML was built with it: the same documents, several
+# times faster on the community's larger lists.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class CatalogueError(ValueError):
@@ -160,12 +163,23 @@ def _unique(lines: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(lines))
 
 
-def _parse_local(value: Any) -> tuple[dt.date, dt.time]:
+def _offset_name(moment: dt.datetime) -> str | None:
+    """'UTC-12:00' for a date written with its own offset (2027-03-03T23:59:00-12:00),
+    which then wins over the entry's timezone."""
+    offset = moment.utcoffset()
+    if offset is None:
+        return None
+    sign = "-" if offset < dt.timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _parse_local(value: Any) -> tuple[dt.date, dt.time, str | None]:
     # YAML turns unquoted dates into date/datetime objects; quoted ones stay strings.
     if isinstance(value, dt.datetime):
-        return value.date(), value.time().replace(microsecond=0)
+        return value.date(), value.time().replace(microsecond=0, tzinfo=None), _offset_name(value)
     if isinstance(value, dt.date):
-        return value, END_OF_DAY
+        return value, END_OF_DAY, None
     text = "" if value is None else str(value).strip()
     if text.lower() in _NO_DATE_YET:
         raise _NoDateYet(f"has no date yet ({text or 'empty'})")
@@ -176,9 +190,13 @@ def _parse_local(value: Any) -> tuple[dt.date, dt.time]:
             parsed = dt.datetime.strptime(text, fmt)
         except ValueError:
             continue
-        return parsed.date(), parsed.time()
+        return parsed.date(), parsed.time(), None
     try:
-        return dt.date.fromisoformat(text), END_OF_DAY
+        return dt.date.fromisoformat(text), END_OF_DAY, None
+    except ValueError:
+        pass
+    try:
+        return _parse_local(dt.datetime.fromisoformat(text))
     except ValueError:
         raise ValueError(f"'{text}' is not a date like 2027-05-15 23:59:59") from None
 
@@ -290,7 +308,8 @@ def _parse_entry(
             continue
         tz_name = str(raw.get("timezone") or entry_tz).strip()
         try:
-            local_date, local_time = _parse_local(raw.get("date"))
+            local_date, local_time, own_offset = _parse_local(raw.get("date"))
+            tz_name = own_offset or tz_name
             due_at = deadline_to_utc(local_date, local_time, tz_name)
         except _NoDateYet as exc:
             warnings.append(f"{where}: {name} deadline {exc}; skipped, the venue is kept.")
@@ -347,7 +366,7 @@ def _newest(entries: list[_Entry], attribute: str) -> Any:
 
 def _load_list(text: str) -> list[Any]:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_SafeLoader)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -381,6 +381,7 @@ def _catalogue_apply(plan: CataloguePlan) -> CatalogueImportResult:
         rejected=tuple(plan.rejected),
         unreadable=tuple(plan.unreadable),
     )
+    new_rows: list[VenueDeadline] = []
     for vp in plan.venues:
         item = vp.parsed
         if vp.row is None:
@@ -401,7 +402,7 @@ def _catalogue_apply(plan: CataloguePlan) -> CatalogueImportResult:
             d = dp.parsed
             values = {f: getattr(d, f) for f in _DEADLINE_FIELDS}
             if dp.row is None:
-                VenueDeadline.objects.create(venue=venue, year=d.year, kind=d.kind, **values)
+                new_rows.append(VenueDeadline(venue=venue, year=d.year, kind=d.kind, **values))
                 result.deadlines_created += 1
             elif dp.status == CHANGED:
                 for name, value in values.items():
@@ -410,6 +411,7 @@ def _catalogue_apply(plan: CataloguePlan) -> CatalogueImportResult:
                 result.deadlines_updated += 1
             else:
                 result.deadlines_unchanged += 1
+    VenueDeadline.objects.bulk_create(new_rows, batch_size=1000)
     return result
 
 

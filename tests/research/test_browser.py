@@ -67,3 +67,25 @@ def test_draft_through_two_stages_and_an_email_with_follow_up(page, browser_logi
         f"Follow up on {follow_up:%A} {follow_up.day} {follow_up:%B %Y}"
     )
     expect(page.get_by_test_id("contact-status")).to_have_text("Emailed")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_coordinator_previews_then_imports_a_catalogue_file(page, browser_login, coordinator):
+    from pathlib import Path
+
+    from apps.research.models import Venue
+
+    browser_login(page, coordinator)
+    page.goto("/research/venues/")
+    page.get_by_role("link", name="Import a catalogue file").click()
+    mixed = Path(__file__).parent / "fixtures" / "venues" / "mixed.yml"
+    page.get_by_label("Catalogue file (.yml or .yaml)").set_input_files(mixed)
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_test_id("import-counts")).to_contain_text("7 new, 0 changed, 0 unchanged")
+    expect(page.get_by_role("heading", name="Rejected entries")).to_be_visible()
+    assert Venue.objects.count() == 0
+    page.get_by_role("button", name="Import 7 new and 0 changed venues").click()
+    expect(page.get_by_text("Catalogue imported from mixed.yml: 7 venues created")).to_be_visible()
+    expect(page.get_by_text("Full paper (Round 2)")).to_be_visible()
+    assert Venue.objects.count() == 7
