@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -174,6 +175,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Matching: pending mentorship requests past PACER_REQUEST_EXPIRY_DAYS become expired.
     "matching-expire-requests": {"task": "matching.expire_pending_requests", "schedule": 900.0},
 }
+if VENUES_SOURCE_URL:
+    # Venues: the catalogue refreshed once a day, at 04:17 UTC, off the hour when the
+    # community's lists are edited most.
+    CELERY_BEAT_SCHEDULE["research-refresh-venues"] = {
+        "task": "research.refresh_venues",
+        "schedule": crontab(hour=4, minute=17),
+        "options": {"expires": 3600},
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

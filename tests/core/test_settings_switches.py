@@ -11,7 +11,7 @@ PROBE = (
     "print(json.dumps({'apps': s.INSTALLED_APPS, 'cache': s.CACHES['default']['BACKEND'], "
     "'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL, "
     "'email': s.EMAIL_BACKEND, 'db': s.DATABASES['default']['ENGINE'], "
-    "'db_host': s.DATABASES['default']['HOST'], "
+    "'db_host': s.DATABASES['default']['HOST'], 'beat': sorted(s.CELERY_BEAT_SCHEDULE), "
     "'pool': bool(s.DATABASES['default'].get('OPTIONS', {}).get('pool'))}))"
 )
 
@@ -83,3 +83,16 @@ def test_social_providers_switch_on_only_with_their_keys():
         "allauth.socialaccount.providers.github",
         "allauth.socialaccount.providers.orcid",
     }
+
+
+def test_the_venue_refresh_is_scheduled_only_when_a_source_is_set():
+    configured = {
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/pacer",
+        "REDIS_URL": "redis://127.0.0.1:6379/3",
+    }
+    without = _settings(**configured)
+    with_source = _settings(**configured, VENUES_SOURCE_URL="https://example.org/venues.yml")
+
+    assert "research-refresh-venues" not in without["beat"]
+    assert "research-refresh-venues" in with_source["beat"]
+    assert "nudges-sweep" in without["beat"]

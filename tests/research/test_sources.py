@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import requests
-from celery import Celery
 from celery.exceptions import Retry
 
 from apps.research import sources
@@ -17,7 +16,6 @@ from apps.research.models import Venue, VenueDeadline
 from apps.research.services import venue_catalogue_refresh
 from apps.research.sources import SourceRefused, SourceUnavailable, fetch_catalogue
 from apps.research.tasks import MAX_RETRIES, refresh_venues
-from config import celery as celery_config
 
 RECORDED = Path(__file__).parent / "recorded"
 SOURCE = "https://deadlines.example.org/conferences.yml"
@@ -122,18 +120,3 @@ def test_refresh_needs_an_address(settings):
         venue_catalogue_refresh()
     with pytest.raises(SourceRefused, match="not an http"):
         fetch_catalogue("file:///etc/passwd")
-
-
-def _schedule_with(settings, url: str) -> dict:
-    settings.VENUES_SOURCE_URL = url
-    app = Celery("schedule-test")
-    app.conf.beat_schedule = {}
-    celery_config.add_optional_schedules(app)
-    return app.conf.beat_schedule
-
-
-def test_the_daily_refresh_is_scheduled_only_when_a_source_is_set(settings):
-    assert _schedule_with(settings, "") == {}
-    entry = _schedule_with(settings, SOURCE)["research-refresh-venues"]
-    assert entry["task"] == "research.refresh_venues"
-    assert "research-refresh-venues" not in celery_config.app.conf.beat_schedule
