@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,18 +20,23 @@ def user_update_profile(
     research_interests: str,
     bio: str,
     roles: Iterable[str],
+    request_coordinator: bool = False,
 ) -> User:
+    """Save what a person says about themself. They choose to be a student and/or a
+    mentor; the coordinator role stays as staff set it, and asking for it only records
+    the request (see ``coordinator_requests_approve``)."""
     wanted = set(roles)
     unknown = wanted - set(Role.values)
     if unknown:
         raise ValueError(f"Unknown roles: {', '.join(sorted(unknown))}")
+    if Role.COORDINATOR in wanted and not user.is_coordinator:
+        raise PermissionDenied("Staff grant the coordinator role; ask for it instead.")
     user.display_name = display_name.strip()
     user.timezone = timezone_name
     user.research_interests = research_interests.strip()
     user.bio = bio.strip()
     user.is_student = Role.STUDENT in wanted
     user.is_mentor = Role.MENTOR in wanted
-    user.is_coordinator = Role.COORDINATOR in wanted
     fields = [
         "display_name",
         "timezone",
@@ -38,14 +44,31 @@ def user_update_profile(
         "bio",
         "is_student",
         "is_mentor",
-        "is_coordinator",
     ]
+    if request_coordinator and not user.is_coordinator and user.coordinator_requested_at is None:
+        user.coordinator_requested_at = timezone.now()
+        fields.append("coordinator_requested_at")
     if user.onboarded_at is None:
         user.onboarded_at = timezone.now()
         fields.append("onboarded_at")
     user.full_clean(exclude=["password"])
     user.save(update_fields=fields)
     return user
+
+
+def coordinator_requests_approve(*, users: Iterable[User]) -> int:
+    """Staff grant the coordinator role to people who asked for it; returns how many."""
+    ids = [u.pk for u in users]
+    return User.objects.filter(pk__in=ids, coordinator_requested_at__isnull=False).update(
+        is_coordinator=True, coordinator_requested_at=None
+    )
+
+
+def coordinator_requests_decline(*, users: Iterable[User]) -> int:
+    ids = [u.pk for u in users]
+    return User.objects.filter(pk__in=ids, coordinator_requested_at__isnull=False).update(
+        coordinator_requested_at=None
+    )
 
 
 def user_export_data(*, user: User) -> dict[str, Any]:
