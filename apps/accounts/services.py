@@ -3,12 +3,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import Role, User
-from apps.core.registry import data_exporters
+from apps.core.registry import data_exporters, personal_data_erasers
 
 
 @transaction.atomic
@@ -87,6 +89,25 @@ def user_delete(*, user: User) -> None:
     """Delete the account and, through cascades, the personal data that hangs off it.
 
     Rows other people own (a mentor's notes about a mentee, a coordinator's programme)
-    go with the person they describe, by the apps' ON DELETE rules.
+    go with the person they describe, by the apps' ON DELETE rules. What names the
+    person without a foreign key (an invitation to their address, another person's
+    reminder about them) goes through each app's eraser; every session signed in as
+    them (other browsers, other devices) ends.
     """
+    for _name, eraser in personal_data_erasers.items():
+        eraser(user)
+    _sessions_end(user=user)
     user.delete()
+
+
+def _sessions_end(*, user: User) -> None:
+    # Sessions are stored as opaque signed blobs: each live one is decoded to find the
+    # person's. Deletion is rare and the table holds only unexpired sessions worth
+    # reading, so the scan is cheap enough, and it runs in the deletion's transaction.
+    user_id = str(user.pk)
+    stale = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get(SESSION_KEY) == user_id
+    ]
+    Session.objects.filter(pk__in=stale).delete()
