@@ -1,6 +1,8 @@
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 
 from apps.accounts.models import User
 from apps.core.registry import data_exporters
@@ -21,4 +23,15 @@ def export_account(user: User) -> dict[str, Any]:
             {"email": e.email, "verified": e.verified, "primary": e.primary}
             for e in EmailAddress.objects.filter(user=user).order_by("email")
         ],
+        "coordinator_requested_at": user.coordinator_requested_at.isoformat()
+        if user.coordinator_requested_at
+        else None,
+        "social_accounts": [
+            {"provider": a.provider, "uid": a.uid, "date_joined": a.date_joined.isoformat()}
+            for a in SocialAccount.objects.filter(user=user).order_by("provider", "uid")
+        ],
+        # Which second factors are on, never their secrets: the file may be mislaid.
+        "two_factor": sorted(
+            Authenticator.objects.filter(user=user).values_list("type", flat=True)
+        ),
     }

@@ -1,9 +1,10 @@
 import zoneinfo
 from functools import cache
+from typing import Any
 
 from django import forms
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import SELF_CHOSEN_ROLES, Role, User
 from apps.core.forms import SingleLineCharField, single_line_formfield
 
 
@@ -15,9 +16,16 @@ def timezone_choices() -> list[tuple[str, str]]:
 
 class ProfileForm(forms.ModelForm):
     roles = forms.MultipleChoiceField(
-        choices=Role.choices,
+        choices=[(role.value, role.label) for role in SELF_CHOSEN_ROLES],
         widget=forms.CheckboxSelectMultiple,
+        required=False,
         help_text="Choose every role you hold; you can change this later.",
+    )
+    request_coordinator = forms.BooleanField(
+        required=False,
+        label="Ask to be a programme coordinator",
+        help_text="Coordinators run programmes and cohorts, invite people and publish plan "
+        "templates. Staff review each request.",
     )
     timezone = forms.ChoiceField(choices=timezone_choices, initial="UTC")
 
@@ -33,8 +41,21 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if self.instance.pk:
-            self.fields["roles"].initial = self.instance.roles
+            self.fields["roles"].initial = [
+                role for role in self.instance.roles if role != Role.COORDINATOR
+            ]
         self.fields["display_name"].required = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # Someone who coordinates, or asks to, may hold no other role.
+        if (
+            not data.get("roles")
+            and not self.instance.is_coordinator
+            and not data.get("request_coordinator")
+        ):
+            self.add_error("roles", self.fields["roles"].error_messages["required"])
+        return data
 
 
 class OnboardingForm(ProfileForm):

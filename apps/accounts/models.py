@@ -45,6 +45,10 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", "Coordinator"
 
 
+# The roles people choose for themselves; coordinator is granted by staff.
+SELF_CHOSEN_ROLES = (Role.STUDENT, Role.MENTOR)
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person. Email is the log-in; the profile lives on the same row so that every
     page already has it from the session's user without another query."""
@@ -61,7 +65,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_student = models.BooleanField(default=False)
     is_mentor = models.BooleanField(default=False)
+    # Coordinators publish plan templates to every student and email invitations, so
+    # the role is granted by staff only; a person may ask for it.
     is_coordinator = models.BooleanField(default=False)
+    coordinator_requested_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the person asked to be a coordinator."
+    )
     onboarded_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)

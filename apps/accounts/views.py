@@ -24,6 +24,7 @@ def _save_profile(request: AuthenticatedHttpRequest, form: ProfileForm) -> None:
         research_interests=data["research_interests"],
         bio=data.get("bio", request.user.bio),
         roles=data["roles"],
+        request_coordinator=data.get("request_coordinator", False),
     )
 
 

@@ -1,8 +1,9 @@
 """Hooks through which each capability contributes to cross-cutting features.
 
 Each app declares its contribution in a module of its own (``exports.py`` for the
-personal data download, ``demo.py`` for demo data, ``calendar.py`` for the
-personal calendar feed) by decorating a function with the matching registry.
+personal data download and for what account deletion must erase beyond cascades,
+``demo.py`` for demo data, ``calendar.py`` for the personal calendar feed) by
+decorating a function with the matching registry.
 The registries import those modules on first use, so no central list needs editing.
 """
 
@@ -37,6 +38,10 @@ class Registry:
 
 # fn(user) -> JSON-serialisable data about that user
 data_exporters = Registry("exports")
+# fn(user) -> None; run when an account is deleted, in its transaction, before the
+# person's row goes: removes rows that name the person without cascading from them
+# (an invitation to their address, another person's reminder about them)
+personal_data_erasers = Registry("exports")
 # fn(demo: DemoContext) -> None; must be idempotent
 demo_seeders = Registry("demo")
 # fn(user, calendar) -> None; adds VEVENTs to an icalendar.Calendar

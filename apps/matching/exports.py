@@ -2,18 +2,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.forms.models import model_to_dict
 
 from apps.accounts.models import User
-from apps.core.registry import data_exporters
+from apps.core.registry import data_exporters, personal_data_erasers
 from apps.matching.models import (
+    CohortInvitation,
+    CohortMembership,
     MentorNote,
     MentorProfile,
     Mentorship,
+    Programme,
+    ProposedPair,
     RoundChoice,
     StudentPreferences,
 )
+from apps.matching.selectors import invitations_to
 
 
 def _plain(obj: Model | None, exclude: tuple[str, ...] = ("id", "user")) -> dict | None:
@@ -45,6 +50,61 @@ def export(user: User) -> dict[str, Any]:
             }
             for m in mentorships.select_related("student", "mentor").order_by("created_at")
         ],
+        "cohort_memberships": [
+            {
+                "programme": m.cohort.programme.name,
+                "cohort": m.cohort.name,
+                "role": m.role,
+                "joined_at": m.joined_at.isoformat(),
+            }
+            for m in CohortMembership.objects.filter(user=user)
+            .select_related("cohort__programme")
+            .order_by("joined_at", "pk")
+        ],
+        "invitations_received": [
+            {
+                "programme": i.cohort.programme.name,
+                "cohort": i.cohort.name,
+                "email": i.email,
+                "role": i.role,
+                "created_at": i.created_at.isoformat(),
+                "accepted_at": i.accepted_at.isoformat() if i.accepted_at else None,
+            }
+            for i in invitations_to(user=user).select_related("cohort__programme")
+        ],
+        "invitations_sent": [
+            {
+                "cohort": i.cohort.name,
+                "email": i.email,
+                "role": i.role,
+                "created_at": i.created_at.isoformat(),
+                "accepted_at": i.accepted_at.isoformat() if i.accepted_at else None,
+            }
+            for i in CohortInvitation.objects.filter(invited_by=user)
+            .select_related("cohort")
+            .order_by("created_at", "pk")
+        ],
+        "programmes_coordinated": [
+            {
+                "name": p.name,
+                "description": p.description,
+                "cohorts": [c.name for c in p.cohorts.all()],
+            }
+            for p in Programme.objects.filter(coordinator=user).prefetch_related("cohorts")
+        ],
+        "proposed_pairs": [
+            {
+                "round": p.round.name,
+                "student": p.student.email,
+                "mentor": p.mentor.email if p.mentor else None,
+                "score": p.score,
+                "rank_obtained": p.rank_obtained,
+                "explanation": p.explanation,
+            }
+            for p in ProposedPair.objects.filter(Q(student=user) | Q(mentor=user))
+            .select_related("round", "student", "mentor")
+            .order_by("pk")
+        ],
         "round_choices": [
             {"round": c.round.name, "mentor": c.mentor.email, "rank": c.rank}
             for c in RoundChoice.objects.filter(student=user).select_related("round", "mentor")
@@ -54,3 +114,10 @@ def export(user: User) -> dict[str, Any]:
             for n in MentorNote.objects.filter(mentor=user).select_related("student")
         ],
     }
+
+
+@personal_data_erasers.register("matching")
+def erase(user: User) -> None:
+    """Invitations addressed to the person: their address is the row. Invitations they
+    sent stay with the programme (the inviter is cleared by the foreign key)."""
+    CohortInvitation.objects.filter(pk__in=invitations_to(user=user).values("pk")).delete()

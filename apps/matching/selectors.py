@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
-from apps.matching.models import CohortMembership, Mentorship, Programme, ShareArea
+from apps.matching.models import (
+    CohortInvitation,
+    CohortMembership,
+    Mentorship,
+    Programme,
+    ShareArea,
+)
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -88,6 +94,24 @@ def programme_peer_ids(*, user: User) -> QuerySet:
     return CohortMembership.objects.filter(
         Q(cohort__programme_id__in=programme_ids) | Q(cohort__programme_id__in=coordinated)
     ).values("user_id")
+
+
+def mentorships_of(*, user: User) -> QuerySet[Mentorship]:
+    """Every mentorship the person took part in, on either side, in any status."""
+    return Mentorship.objects.filter(Q(student=user) | Q(mentor=user))
+
+
+def invitations_to(*, user: User) -> QuerySet[CohortInvitation]:
+    """Cohort invitations addressed to any of the person's email addresses."""
+    from allauth.account.models import EmailAddress
+
+    addresses = {user.email.lower()} | {
+        e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    }
+    query = Q()
+    for address in addresses:
+        query |= Q(email__iexact=address)
+    return CohortInvitation.objects.filter(query).order_by("created_at", "pk")
 
 
 def mentorships_for_student(*, student: User) -> QuerySet[Mentorship]:

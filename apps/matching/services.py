@@ -13,6 +13,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -316,16 +318,60 @@ def cohort_create(*, programme: Programme, name: str) -> Cohort:
     return Cohort.objects.create(programme=programme, name=name)
 
 
+# Invitations are emails with a programme's wording sent to any address: a coordinator
+# may send a cohort's worth at a time, a few cohorts' worth a day, and only so many
+# batches an hour, so a compromised or careless account cannot become a mailing cannon.
+INVITATIONS_PER_REQUEST = 50
+INVITATIONS_PER_DAY = 200
+INVITATION_BATCHES_PER_HOUR = 20
+
+
+def _invitation_batch_allowed(inviter: User) -> bool:
+    """Counts one batch in the shared cache (all web processes see it); False once the
+    hour's allowance is spent."""
+    key = f"matching:invitation-batches:{inviter.pk}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) <= INVITATION_BATCHES_PER_HOUR
+    except ValueError:  # the key expired between add and incr: a fresh hour
+        cache.add(key, 1, timeout=3600)
+        return True
+
+
 @transaction.atomic
 def cohort_invite(
     *, cohort: Cohort, inviter: User, emails: Sequence[str], role: str
 ) -> list[CohortInvitation]:
-    """Invite each address once per role; repeated addresses are skipped, not re-sent."""
+    """Invite each address once per role; repeated addresses are skipped, not re-sent.
+    Only the programme's coordinator invites, within the caps above."""
+    if not inviter.is_coordinator or cohort.programme.coordinator_id != inviter.pk:
+        raise MatchingError("Only the programme's coordinator can invite people.")
     if role not in MemberRole.values:
         raise MatchingError("Invite people as students or mentors.")
     cleaned = list(dict.fromkeys(e.strip().lower() for e in emails if e.strip()))
     if not cleaned:
         raise MatchingError("Enter at least one email address.")
+    # One inviter's batches take turns, so two at once cannot both fit under the cap.
+    get_user_model().objects.select_for_update().filter(pk=inviter.pk).first()
+    if len(cleaned) > INVITATIONS_PER_REQUEST:
+        raise MatchingError(
+            f"Invite at most {INVITATIONS_PER_REQUEST} addresses at a time "
+            f"(you entered {len(cleaned)})."
+        )
+    new = (
+        len(cleaned)
+        - CohortInvitation.objects.filter(cohort=cohort, email__in=cleaned, role=role).count()
+    )
+    sent_today = CohortInvitation.objects.filter(
+        invited_by=inviter, created_at__gte=timezone.now() - dt.timedelta(days=1)
+    ).count()
+    if sent_today + new > INVITATIONS_PER_DAY:
+        left = max(0, INVITATIONS_PER_DAY - sent_today)
+        raise MatchingError(
+            f"You can send {INVITATIONS_PER_DAY} invitations a day; {left} are left today."
+        )
+    if not _invitation_batch_allowed(inviter):
+        raise MatchingError("You have sent many invitations in the last hour; try again later.")
     created: list[CohortInvitation] = []
     for email in cleaned:
         invitation, was_created = CohortInvitation.objects.get_or_create(

@@ -71,17 +71,26 @@ def _get_mentorship_for_mentor(user: User, pk: int) -> Mentorship:
     return mentorship
 
 
+def _require_coordinator(user: User) -> None:
+    # Someone whose coordinator role staff withdrew keeps no hold on their programmes.
+    if not user.is_coordinator:
+        raise Http404
+
+
 def _get_programme_for_user(user: User, pk: int) -> Programme:
+    _require_coordinator(user)
     return get_object_or_404(Programme, pk=pk, coordinator=user)
 
 
 def _get_cohort_for_user(user: User, pk: int) -> Cohort:
+    _require_coordinator(user)
     return get_object_or_404(
         Cohort.objects.select_related("programme"), pk=pk, programme__coordinator=user
     )
 
 
 def _get_round_for_user(user: User, pk: int) -> MatchingRound:
+    _require_coordinator(user)
     return get_object_or_404(
         MatchingRound.objects.select_related("cohort__programme"),
         pk=pk,
@@ -396,14 +405,18 @@ def cohort_detail(request: Request, pk: int) -> HttpResponse:
     round_form = RoundCreateForm(request.POST if "create_round" in request.POST else None)
     if request.method == "POST":
         if invite_form.is_bound and invite_form.is_valid():
-            created = services.cohort_invite(
-                cohort=cohort,
-                inviter=request.user,
-                emails=invite_form.cleaned_data["emails"],
-                role=invite_form.cleaned_data["role"],
-            )
-            messages.success(request, f"{len(created)} invitation(s) sent.")
-            return redirect("matching:cohort_detail", pk=cohort.pk)
+            try:
+                created = services.cohort_invite(
+                    cohort=cohort,
+                    inviter=request.user,
+                    emails=invite_form.cleaned_data["emails"],
+                    role=invite_form.cleaned_data["role"],
+                )
+            except MatchingError as exc:
+                invite_form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"{len(created)} invitation(s) sent.")
+                return redirect("matching:cohort_detail", pk=cohort.pk)
         if round_form.is_bound and round_form.is_valid():
             matching_round = services.round_create(cohort=cohort, **round_form.cleaned_data)
             return redirect("matching:round_detail", pk=matching_round.pk)

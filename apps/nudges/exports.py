@@ -1,7 +1,17 @@
 from typing import Any
 
-from apps.core.registry import data_exporters
-from apps.nudges.models import KindPreference, Notification, NudgeSettings, OutboxMessage
+from django.db.models import Q
+
+from apps.core.registry import data_exporters, personal_data_erasers
+from apps.matching.selectors import mentorships_of
+from apps.nudges.models import (
+    Kind,
+    KindPreference,
+    Notification,
+    NudgeSettings,
+    OutboxMessage,
+    Snooze,
+)
 
 
 @data_exporters.register("nudges", order=90)
@@ -33,6 +43,10 @@ def export_nudges(user) -> dict[str, Any]:
             }
             for n in Notification.objects.filter(user=user).order_by("created_at", "id")
         ],
+        "snoozes": [
+            {"kind": z.kind, "object_id": z.object_id, "until": z.until.isoformat()}
+            for z in Snooze.objects.filter(user=user).order_by("until", "id")
+        ],
         "emails": [
             {
                 "kind": m.kind,
@@ -43,3 +57,36 @@ def export_nudges(user) -> dict[str, Any]:
             for m in OutboxMessage.objects.filter(user=user).order_by("created_at", "id")
         ],
     }
+
+
+# Other people's reminders that name a person: those about a mentorship with them (keyed
+# by the mentorship) and a mentor's weekly summary, which lists mentees by name.
+MENTORSHIP_KINDS = (
+    Kind.MENTORSHIP_REQUEST,
+    Kind.MENTORSHIP_ACCEPTED,
+    Kind.MENTORSHIP_DECLINED,
+    Kind.MENTORSHIP_MATCHED,
+    Kind.MENTORSHIP_EXPIRING,
+)
+
+
+@personal_data_erasers.register("nudges")
+def erase(user) -> None:
+    """Remove other people's notifications (and their emails' records) that name the
+    person being deleted; the person's own go with them by the foreign key."""
+    mentorships = mentorships_of(user=user)
+    partners = set(mentorships.values_list("student_id", flat=True)) | set(
+        mentorships.values_list("mentor_id", flat=True)
+    )
+    partners.discard(user.pk)
+    names = {user.email, user.display_name.strip()} - {""}
+    naming = Q()
+    for name in names:
+        naming |= Q(title__contains=name) | Q(body__contains=name)
+    about = Notification.objects.filter(user_id__in=partners).filter(
+        Q(kind__in=MENTORSHIP_KINDS, object_id__in=mentorships.values("pk"))
+        | (Q(kind=Kind.MENTOR_WEEKLY) & naming)
+    )
+    ids = list(about.values_list("pk", flat=True))
+    OutboxMessage.objects.filter(notification_id__in=ids).delete()
+    Notification.objects.filter(pk__in=ids).delete()

@@ -3,7 +3,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from apps.core.registry import data_exporters
-from apps.readinglists.models import Assignment, Item, Progress, ReviewCard, ReviewLog
+from apps.readinglists.models import (
+    Assignment,
+    ImportDraft,
+    Item,
+    Progress,
+    ReviewCard,
+    ReviewLog,
+)
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -73,5 +80,17 @@ def export_reading(user: User) -> dict[str, Any]:
         "review_log": [
             {"rating": r.rating, "reviewed_at": r.reviewed_at.isoformat()}
             for r in ReviewLog.objects.filter(user=user).order_by("reviewed_at")
+        ],
+        "pending_imports": [
+            {
+                "list": d.reading_list.title,
+                "filename": d.filename,
+                "entries": d.candidates,
+                "failures": d.failures,
+                "created_at": d.created_at.isoformat(),
+            }
+            for d in ImportDraft.objects.filter(created_by=user, confirmed_at__isnull=True)
+            .select_related("reading_list")
+            .order_by("created_at", "pk")
         ],
     }
