@@ -32,7 +32,9 @@ MAX_SOURCE_LENGTH = 50_000
 def render_markdown(text: str | None) -> SafeString:
     if not text:
         return mark_safe("")
-    html = md.markdown(text[:MAX_SOURCE_LENGTH], extensions=["extra", "sane_lists", MathExtension()])
+    html = md.markdown(
+        text[:MAX_SOURCE_LENGTH], extensions=["extra", "sane_lists", MathExtension()]
+    )
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

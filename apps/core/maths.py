@@ -70,7 +70,7 @@ def latex_to_mathml(source: str, *, display: bool) -> str | None:
         mathml = convert(source, display="block" if display else "inline")
     # The converter raises its own exception classes and, on some malformed input,
     # IndexError, KeyError or RecursionError: any failure means "show the source".
-    except Exception:  # noqa: BLE001
+    except Exception:
         return None
     if not mathml.endswith("</math>"):
         return None
@@ -92,9 +92,8 @@ class _MathProcessor(InlineProcessor):
         self.display = display
         self.compiled_re = re.compile(pattern, re.DOTALL)
 
-    def handleMatch(  # type: ignore[override]  # noqa: N802  (Markdown's API)
-        self, m: re.Match[str], data: str
-    ) -> tuple[str, int, int]:
+    # Markdown's InlineProcessor itself overrides Pattern.handleMatch with this signature.
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:  # type: ignore[override]
         html = latex_to_mathml(m.group("source"), display=self.display)
         if html is None:
             # Malformed: the reader sees what they typed, escaped, and can fix it.
@@ -103,7 +102,7 @@ class _MathProcessor(InlineProcessor):
 
 
 class MathExtension(Extension):
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802  (Markdown's API)
+    def extendMarkdown(self, md: Markdown) -> None:
         # After code spans (190) so their dollars stay code, before backslash escapes (180)
         # so "\frac" and "\{" reach the converter intact.
         md.inlinePatterns.register(_MathProcessor(_DISPLAY, md, display=True), "math_display", 186)

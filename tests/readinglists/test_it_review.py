@@ -79,3 +79,21 @@ def test_settings_and_pause(client, student):
     assert "Reviews are paused" in page
     client.post(reverse("readinglists:review_pause"), {"action": "resume"})
     assert ReviewSettings.objects.get(user=student).paused_since is None
+
+
+def test_formulas_on_a_card_render_as_mathml_on_the_review_page(client, student):
+    card = ReviewCardFactory(
+        owner=student,
+        prompt=r"Simplify $\frac{a}{b} \cdot \frac{b}{c}$",
+        answer="$$\\sum_{i=1}^{n} i = \\frac{n(n+1)}{2}$$",
+    )
+    client.force_login(student)
+    page = client.get(reverse("readinglists:review_session")).content.decode()
+    assert '<math display="inline"' in page
+    assert "<mfrac>" in page
+    revealed = client.post(
+        reverse("readinglists:review_reveal", args=[card.pk]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert '<math display="block"' in revealed
+    assert "<munderover><mo>∑</mo>" in revealed
+    assert r'alttext="\sum_{i=1}^{n} i = \frac{n(n+1)}{2}"' in revealed
