@@ -52,8 +52,10 @@ MATH_ATTRIBUTES = {
     "mtd": {"columnalign", "columnspan", "rowalign", "rowspan"},
 }  # fmt: skip
 
-# A formula longer than this is shown as its source: the converter's work grows with it.
+# Past these limits formulas are shown as their source: the converter's work grows with
+# the length of a formula and with how many there are in one text.
 MAX_FORMULA_LENGTH = 2_000
+MAX_FORMULAS_PER_TEXT = 500
 
 # Placeholders Markdown leaves for code spans and escapes (STX … ETX) never belong to a
 # formula: a dollar before a code span and one after it are two separate dollars.
@@ -87,14 +89,18 @@ def latex_to_mathml(source: str, *, display: bool) -> str | None:
 
 
 class _MathProcessor(InlineProcessor):
-    def __init__(self, pattern: str, md: Markdown, *, display: bool) -> None:
+    def __init__(self, pattern: str, md: Markdown, *, display: bool, budget: list[int]) -> None:
         super().__init__(pattern, md)
         self.display = display
+        self.budget = budget  # formulas still to convert in this text, shared by both patterns
         self.compiled_re = re.compile(pattern, re.DOTALL)
 
     # Markdown's InlineProcessor itself overrides Pattern.handleMatch with this signature.
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:  # type: ignore[override]
-        html = latex_to_mathml(m.group("source"), display=self.display)
+        html = None
+        if self.budget[0] > 0:
+            self.budget[0] -= 1
+            html = latex_to_mathml(m.group("source"), display=self.display)
         if html is None:
             # Malformed: the reader sees what they typed, escaped, and can fix it.
             html = escape(m.group(0), quote=False)
@@ -105,8 +111,13 @@ class MathExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         # After code spans (190) so their dollars stay code, before backslash escapes (180)
         # so "\frac" and "\{" reach the converter intact.
-        md.inlinePatterns.register(_MathProcessor(_DISPLAY, md, display=True), "math_display", 186)
-        md.inlinePatterns.register(_MathProcessor(_INLINE, md, display=False), "math_inline", 185)
+        budget = [MAX_FORMULAS_PER_TEXT]
+        md.inlinePatterns.register(
+            _MathProcessor(_DISPLAY, md, display=True, budget=budget), "math_display", 186
+        )
+        md.inlinePatterns.register(
+            _MathProcessor(_INLINE, md, display=False, budget=budget), "math_inline", 185
+        )
         if "$" not in md.ESCAPED_CHARS:
             md.ESCAPED_CHARS.append("$")
         # Markdown counts <math> as a block and would drop the paragraph around a formula

@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from apps.core.markdown import render_markdown
-from apps.core.maths import MAX_FORMULA_LENGTH, latex_to_mathml
+from apps.core.maths import MAX_FORMULA_LENGTH, MAX_FORMULAS_PER_TEXT, latex_to_mathml
 
 
 def test_inline_fraction_becomes_mathml_with_the_source_as_text_alternative():
@@ -90,6 +90,14 @@ def test_an_overlong_formula_is_shown_as_source():
 
     assert latex_to_mathml(source, display=False) is None
     assert "<math" not in render_markdown(f"${source}$")
+
+
+def test_formulas_past_the_limit_for_one_text_are_shown_as_source():
+    html = render_markdown("$x$ " * MAX_FORMULAS_PER_TEXT + "and $z$")
+
+    assert html.count("<math ") == MAX_FORMULAS_PER_TEXT
+    assert html.endswith("</math> and $z$</p>")
+    assert render_markdown("$z$").count("<math ") == 1  # the limit is per text
 
 
 def test_script_inside_a_formula_becomes_maths_text_not_markup():
