@@ -8,6 +8,7 @@ def test_review_home_empty_state_and_starter_deck(client, student):
     client.force_login(student)
     response = client.get(reverse("readinglists:review_home"))
     assert b"No cards yet" in response.content
+    assert b"Prompt and answer take Markdown and formulas" in response.content
     client.post(reverse("readinglists:deck_add_starter"))
     content = client.get(reverse("readinglists:review_home")).content.decode()
     assert "Linear algebra" in content
