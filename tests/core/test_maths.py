@@ -1,5 +1,6 @@
 import re
 
+from django.template import Context, Template
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -146,3 +147,11 @@ def test_any_text_renders_without_error_and_without_markup_from_the_user(text):
 
     assert "<script" not in html
     assert not re.search(r"<[^>]*\son\w+=", html)
+
+
+def test_the_markdown_template_filter_renders_formulas():
+    rendered = Template("{% load pacer %}{{ text|markdown }}").render(
+        Context({"text": r"Note: $\sqrt{2}$ is irrational."})
+    )
+
+    assert "<msqrt><mrow><mn>2</mn></mrow></msqrt>" in rendered
