@@ -53,7 +53,8 @@ STARTER_CARDS: tuple[StarterCard, ...] = (
         "pr-bayes",
         "probability",
         "Write Bayes' rule for a parameter θ given data D, naming each term.",
-        "p(θ|D) = p(D|θ) p(θ) / p(D): posterior = likelihood × prior / evidence.",
+        r"$$p(\theta \mid D) = \frac{p(D \mid \theta)\, p(\theta)}{p(D)}$$"
+        "\n\nPosterior = likelihood × prior / evidence.",
     ),
     StarterCard(
         "pr-total-variance",
@@ -65,7 +66,7 @@ STARTER_CARDS: tuple[StarterCard, ...] = (
         "pr-gaussian-conditional",
         "probability",
         "For a joint Gaussian (x, y), what is the mean of x | y?",
-        "μₓ + Σₓᵧ Σᵧᵧ⁻¹ (y − μᵧ).",
+        r"$\mu_x + \Sigma_{xy} \Sigma_{yy}^{-1} (y - \mu_y)$.",
     ),
     # Statistics
     StarterCard(
@@ -101,7 +102,8 @@ STARTER_CARDS: tuple[StarterCard, ...] = (
         "ca-taylor",
         "calculus",
         "Second-order Taylor expansion of f around x.",
-        "f(x + δ) ≈ f(x) + ∇f(x)ᵀδ + ½ δᵀ H(x) δ.",
+        r"$$f(x + \delta) \approx f(x) + \nabla f(x)^\top \delta "
+        r"+ \frac{1}{2} \delta^\top H(x)\, \delta$$",
     ),
     # Optimisation
     StarterCard(
@@ -116,7 +118,7 @@ STARTER_CARDS: tuple[StarterCard, ...] = (
         "optimisation",
         "What convergence rate does SGD achieve on a convex L-Lipschitz objective with a "
         "decaying step size?",
-        "O(1/√T) for the averaged iterate; O(1/T) under strong convexity.",
+        r"$O(1/\sqrt{T})$ for the averaged iterate; $O(1/T)$ under strong convexity.",
     ),
     StarterCard(
         "op-kkt",
@@ -130,7 +132,8 @@ STARTER_CARDS: tuple[StarterCard, ...] = (
         "it-kl",
         "information_theory",
         "Define the KL divergence KL(p‖q) and state two of its properties.",
-        "Σ p log(p/q); non-negative (Gibbs), zero iff p = q, not symmetric.",
+        r"$$\mathrm{KL}(p \parallel q) = \sum_x p(x) \log \frac{p(x)}{q(x)}$$"
+        "\n\nNon-negative (Gibbs), zero iff p = q, not symmetric.",
     ),
     StarterCard(
         "it-cross-entropy",
@@ -155,7 +158,7 @@ STARTER_CARDS: tuple[StarterCard, ...] = (
         "lt-hoeffding",
         "learning_theory",
         "State Hoeffding's inequality for the mean of n i.i.d. variables in [0, 1].",
-        "P(|X̄ − E X̄| ≥ t) ≤ 2 exp(−2 n t²).",
+        r"$P(|\bar{X} - \mathbb{E}\bar{X}| \geq t) \leq 2 \exp(-2 n t^2)$.",
     ),
     StarterCard(
         "lt-shalev-ch2",

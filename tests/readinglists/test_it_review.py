@@ -8,6 +8,7 @@ def test_review_home_empty_state_and_starter_deck(client, student):
     client.force_login(student)
     response = client.get(reverse("readinglists:review_home"))
     assert b"No cards yet" in response.content
+    assert b"Prompt and answer take Markdown and formulas" in response.content
     client.post(reverse("readinglists:deck_add_starter"))
     content = client.get(reverse("readinglists:review_home")).content.decode()
     assert "Linear algebra" in content
@@ -79,3 +80,21 @@ def test_settings_and_pause(client, student):
     assert "Reviews are paused" in page
     client.post(reverse("readinglists:review_pause"), {"action": "resume"})
     assert ReviewSettings.objects.get(user=student).paused_since is None
+
+
+def test_formulas_on_a_card_render_as_mathml_on_the_review_page(client, student):
+    card = ReviewCardFactory(
+        owner=student,
+        prompt=r"Simplify $\frac{a}{b} \cdot \frac{b}{c}$",
+        answer="$$\\sum_{i=1}^{n} i = \\frac{n(n+1)}{2}$$",
+    )
+    client.force_login(student)
+    page = client.get(reverse("readinglists:review_session")).content.decode()
+    assert '<math display="inline"' in page
+    assert "<mfrac>" in page
+    revealed = client.post(
+        reverse("readinglists:review_reveal", args=[card.pk]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert '<math display="block"' in revealed
+    assert "<munderover><mo>∑</mo>" in revealed
+    assert r'alttext="\sum_{i=1}^{n} i = \frac{n(n+1)}{2}"' in revealed

@@ -5,12 +5,23 @@ from datetime import UTC, datetime, timedelta
 import fsrs
 import pytest
 
+from apps.core.markdown import render_markdown
 from apps.readinglists import selectors, services
 from apps.readinglists.foundations import STARTER_CARDS
 from apps.readinglists.models import ReviewCard, ReviewLog
 from tests.readinglists.factories import ReviewCardFactory
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def test_every_formula_in_the_starter_deck_renders_as_maths():
+    with_formulas = [c for c in STARTER_CARDS if "$" in c.prompt + c.answer]
+    assert len(with_formulas) >= 5
+    for starter in with_formulas:
+        html = render_markdown(starter.answer)
+        assert "<math " in html, starter.key
+        # A formula that failed to convert would be left as "$…$" text.
+        assert "$" not in html, (starter.key, html)
 
 
 @pytest.fixture
