@@ -10,6 +10,7 @@ candidate dicts (ready to become ``Item`` rows) and failures carrying the entry 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,7 +19,11 @@ from typing import TYPE_CHECKING, Any
 import bibtexparser
 from bibtexparser import middlewares as mw
 from bibtexparser.library import Library
-from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
+from bibtexparser.middlewares.names import (
+    InvalidNameError,
+    NameParts,
+    parse_single_name_into_parts,
+)
 from bibtexparser.model import (
     Block,
     DuplicateBlockKeyBlock,
@@ -98,6 +103,8 @@ VENUE_FIELD_BY_TYPE = {
 
 def _split_expression(value: str) -> list[str] | None:
     """The ``#``-separated parts of an unenclosed value, or None when it is one piece."""
+    if "#" not in value:
+        return None
     parts, depth, quoted, start = [], 0, False, 0
     for i, char in enumerate(value):
         if char == "\\":
@@ -200,9 +207,28 @@ def _resolve_crossrefs(entries: list[Entry]) -> set[str]:
 
 
 # Text without these needs no LaTeX parser: dropping grouping braces is all it takes.
-_NEEDS_LATEX = re.compile(r"[\\$~%&]|--|``|''")
+# (A bare "&" needs none either: pylatexenc is given it escaped, as "\&".)
+_MARKUP = re.compile(r"[\\$~%`]|--|''")
 # A bare "&" is LaTeX's column separator, which pylatexenc turns into spaces.
 _BARE_AMPERSAND = re.compile(r"(?<!\\)&")
+# The markup of most real values, each piece a complete node whatever surrounds it, so
+# it decodes the same on its own as in place: a braced group holding one control
+# sequence and at most one argument (``{\"o}``, ``{\c{c}}``, ``{\'\i}``, ``{\o}``); a
+# symbol accent or one-letter accent macro with its argument (``\"u``, ``\H{o}``); an
+# escaped character; a tie, dash or quote ligature. A macro before one of them that
+# could take it as an argument leaves a backslash in the text around it, and then the
+# whole value goes through pylatexenc.
+_LATEX_TOKEN = re.compile(
+    r"""(
+        \{\\(?:[A-Za-z]+|[^A-Za-z\s{}%$])\s*
+            (?:[A-Za-z]|\\[A-Za-z]+|\{[^{}\\%$]*\}|\{\\[A-Za-z]+\})?\}
+      | \\[`'^"~=.](?:[A-Za-z]|\{[A-Za-z]?\}|\{\\[ij]\})
+      | \\[cHvukrdb]\{(?:[A-Za-z]?|\\[ij])\}
+      | \\[&%$\#_]
+      | ~ | --- | -- | `` | '' | !` | \?`
+    )""",
+    re.VERBOSE,
+)
 
 
 def _text_decoder() -> LatexNodes2Text:
@@ -221,27 +247,81 @@ def _text_decoder() -> LatexNodes2Text:
     return LatexNodes2Text(latex_context=context, keep_braced_groups=False, math_mode="verbatim")
 
 
-class _LatexDecoding(mw.LatexDecodingMiddleware):
-    """LaTeX → Unicode on every field except the verbatim ones.
+# Neither keeps state between calls; building them costs more than most decodings.
+_DECODER = _text_decoder()
+_WALKER_CONTEXT = get_default_latex_context_db()
 
-    Two speed-ups over the stock middleware, same output: plain text skips the parser,
-    and pylatexenc's walker context (rebuilt on every call by default, about a third
-    of the cost) is built once.
+
+def decode_latex_with_pylatexenc(value: str) -> tuple[str, str]:
+    """LaTeX → Unicode through pylatexenc's parser: (text, error). The reference."""
+    source = _BARE_AMPERSAND.sub(r"\\&", value)
+    try:
+        walker = LatexWalker(source, latex_context=_WALKER_CONTEXT)
+        return _DECODER.nodelist_to_text(walker.get_latex_nodes()[0]), ""
+    except Exception as exc:  # pylatexenc raises many kinds; keep the raw text
+        return value, str(exc)
+
+
+@functools.lru_cache(maxsize=4096)
+def _decode_token(token: str) -> tuple[str, str]:
+    return decode_latex_with_pylatexenc(token)
+
+
+def decode_latex(value: str) -> tuple[str, str]:
+    """LaTeX → Unicode: (text, error), always what ``decode_latex_with_pylatexenc`` gives.
+
+    pylatexenc costs about a millisecond per value, most of a large import. So plain
+    text only loses its grouping braces; text whose only markup is ``_LATEX_TOKEN``
+    pieces has each distinct piece decoded once (cached) and the braces around them
+    dropped; anything else (maths, other macros, comments) goes through the parser.
+    Short values, which repeat (venues, author lists), are cached whole.
     """
+    if len(value) <= MAX_CACHED_VALUE:
+        return _decode_short(value)
+    return _decode(value)
+
+
+MAX_CACHED_VALUE = 300  # characters; long values (abstracts) are rarely repeated
+
+
+@functools.lru_cache(maxsize=20_000)
+def _decode_short(value: str) -> tuple[str, str]:
+    return _decode(value)
+
+
+def _decode(value: str) -> tuple[str, str]:
+    if not _MARKUP.search(value):
+        return value.replace("{", "").replace("}", ""), ""
+    pieces = _LATEX_TOKEN.split(value)  # plain text at even indexes, tokens at odd ones
+    if any(_MARKUP.search(text) for text in pieces[0::2]):
+        return decode_latex_with_pylatexenc(value)
+    out = []
+    for i, piece in enumerate(pieces):
+        if i % 2 == 0:
+            out.append(piece.replace("{", "").replace("}", ""))
+            continue
+        text, error = _decode_token(piece)
+        if error:
+            return decode_latex_with_pylatexenc(value)
+        out.append(text)
+    return "".join(out), ""
+
+
+def clear_decoding_caches() -> None:
+    """Forget cached decodings and names (for benchmarks that time a cold import)."""
+    _decode_short.cache_clear()
+    _decode_token.cache_clear()
+    _name_parts.cache_clear()
+
+
+class _LatexDecoding(mw.LatexDecodingMiddleware):
+    """LaTeX → Unicode on every field except the verbatim ones, through ``decode_latex``."""
 
     def __init__(self, allow_inplace_modification: bool = True) -> None:
-        super().__init__(allow_inplace_modification, decoder=_text_decoder())
-        self._walker_context = get_default_latex_context_db()
+        super().__init__(allow_inplace_modification, decoder=_DECODER)
 
     def _transform_python_value_string(self, python_string: str) -> tuple[str, str]:
-        if not _NEEDS_LATEX.search(python_string):
-            return python_string.replace("{", "").replace("}", ""), ""
-        source = _BARE_AMPERSAND.sub(r"\\&", python_string)
-        try:
-            walker = LatexWalker(source, latex_context=self._walker_context)
-            return self._decoder.nodelist_to_text(walker.get_latex_nodes()[0]), ""
-        except Exception as exc:  # pylatexenc raises many kinds; keep the raw text
-            return python_string, str(exc)
+        return decode_latex(python_string)
 
     def transform_entry(self, entry: Entry, library: Any) -> Any:
         kept = [f for f in entry.fields if f.key.lower() in VERBATIM_FIELDS]
@@ -250,6 +330,12 @@ class _LatexDecoding(mw.LatexDecodingMiddleware):
         target = result if isinstance(result, Entry) else entry
         target.fields = target.fields + kept
         return result
+
+
+@functools.lru_cache(maxsize=20_000)
+def _name_parts(name: str) -> NameParts:
+    """Authors recur across a bibliography; their parts are only ever read."""
+    return parse_single_name_into_parts(name)
 
 
 class _SplitNames(mw.SplitNameParts):
@@ -266,7 +352,7 @@ class _SplitNames(mw.SplitNameParts):
         parts = []
         for single in name:
             try:
-                parts.append(parse_single_name_into_parts(single))
+                parts.append(_name_parts(single))
             except InvalidNameError as exc:
                 repaired = single.strip().rstrip(",").strip()
                 parts.append(parse_single_name_into_parts(repaired, strict=False))
