@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Prefetch
+
 from apps.core.registry import data_exporters
 from apps.readinglists.models import (
     Assignment,
+    ImportCandidate,
     ImportDraft,
     Item,
     Progress,
@@ -85,12 +88,13 @@ def export_reading(user: User) -> dict[str, Any]:
             {
                 "list": d.reading_list.title,
                 "filename": d.filename,
-                "entries": d.candidates,
+                "entries": [entry.data for entry in d.entries.all()],
                 "failures": d.failures,
                 "created_at": d.created_at.isoformat(),
             }
             for d in ImportDraft.objects.filter(created_by=user, confirmed_at__isnull=True)
             .select_related("reading_list")
+            .prefetch_related(Prefetch("entries", ImportCandidate.objects.order_by("position")))
             .order_by("created_at", "pk")
         ],
     }

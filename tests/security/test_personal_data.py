@@ -22,7 +22,7 @@ from apps.accounts import services as account_services
 from apps.accounts.models import User
 from apps.matching.models import CohortInvitation, ProposedPair
 from apps.nudges.models import Kind, Notification, OutboxMessage, Snooze
-from apps.readinglists.models import ImportDraft
+from apps.readinglists.models import ImportCandidate, ImportDraft
 from tests.accounts.factories import UserFactory
 from tests.matching.factories import (
     CohortFactory,
@@ -143,9 +143,10 @@ def _full_life(person: User) -> dict[str, object]:
     ProposedPair.objects.create(round=RoundFactory(cohort=cohort), student=person, mentor=mentor)
     Snooze.objects.create(user=person, kind=Kind.MILESTONE_DUE, object_id=1, until=timezone.now())
     reading_list = ReadingListFactory(owner=person)
-    ImportDraft.objects.create(
-        reading_list=reading_list, created_by=person, filename="refs.bib", candidates=[]
+    draft = ImportDraft.objects.create(
+        reading_list=reading_list, created_by=person, filename="refs.bib"
     )
+    ImportCandidate.objects.create(draft=draft, position=0, data={"title": "Pending paper"})
     # The mentor's own reminders about the person: one keyed by the mentorship, and a
     # weekly summary listing mentees by name; both were emailed.
     about = NotificationFactory(
@@ -180,6 +181,7 @@ def test_the_download_holds_the_rows_the_review_found_missing(client):
     assert data["matching"]["proposed_pairs"][0]["student"] == person.email
     assert data["nudges"]["snoozes"][0]["kind"] == Kind.MILESTONE_DUE
     assert data["reading"]["pending_imports"][0]["filename"] == "refs.bib"
+    assert data["reading"]["pending_imports"][0]["entries"] == [{"title": "Pending paper"}]
 
 
 def _rows_naming(person_id: int, email: str, name: str) -> list[str]:
