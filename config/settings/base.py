@@ -11,6 +11,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
+from config.static_headers import add_security_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -280,6 +281,8 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), interest-cohort=()"
 )
+# Static files get the same headers from WhiteNoise, which serves them before any middleware.
+WHITENOISE_ADD_HEADERS_FUNCTION = add_security_headers
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -25,6 +25,22 @@ def test_static_files_carry_nosniff_and_the_referrer_policy(client, path):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/static/css/pacer.css", "/static/img/favicon.svg"])
+def test_static_files_carry_the_page_headers_and_a_csp_that_allows_nothing_to_run(
+    client, settings, path
+):
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Permissions-Policy"] == settings.PERMISSIONS_POLICY
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp
+    assert "script-src" not in csp
+    assert "frame-ancestors 'none'" in csp
+
+
+@pytest.mark.django_db
 def test_static_files_stay_cacheable_for_a_signed_in_person(client):
     # Served before sessions are read: a signed-in person's copy is everyone's copy.
     client.force_login(UserFactory())
