@@ -5,7 +5,8 @@ log-in walk keeps, which a new route must join). A student, a mentor and the
 coordinator of another programme, none related to the owner, then ask for it with GET
 and POST: every answer is a refusal (403, 404 or 405) and no table changes. Then the
 owner's own mentors who may not see the object (the mentee shares nothing with one,
-and the other's mentorship has ended) try every route of a student's private objects.
+everything but that object's area with another, and the third's mentorship has ended)
+try every route of a student's private objects.
 """
 
 from __future__ import annotations
@@ -102,6 +103,15 @@ OWNER_OF = {
     DRAFT: lambda pk: Draft.objects.get(pk=pk).owner_id,
     CONTACT: lambda pk: Contact.objects.get(pk=pk).owner_id,
 }
+# The sharing switch that opens each kind of object to the mentee's mentor.
+AREA_OF = {
+    PLAN: "share_plan",
+    MILESTONE: "share_plan",
+    LIST: "share_reading",
+    ITEM: "share_reading",
+    DRAFT: "share_papers",
+    CONTACT: "share_outreach",
+}
 PRIVATE_ROUTES = sorted(name for name, build in ROUTE_OBJECTS.items() if build in OWNER_OF)
 NO_SHARING = {"share_plan": False, "share_reading": False, "share_papers": False,
               "share_outreach": False}  # fmt: skip
@@ -113,7 +123,7 @@ def test_the_private_routes_cover_every_kind_of_student_object():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("relation", ["shares_nothing", "ended"])
+@pytest.mark.parametrize("relation", ["shares_nothing", "shares_every_other_area", "ended"])
 @pytest.mark.parametrize("name", PRIVATE_ROUTES)
 def test_the_owners_mentor_without_sharing_is_refused_and_changes_nothing(client, name, relation):
     build = ROUTE_OBJECTS[name]
@@ -121,6 +131,8 @@ def test_the_owners_mentor_without_sharing_is_refused_and_changes_nothing(client
     owner_id = OWNER_OF[build](kwargs["pk"])
     if relation == "shares_nothing":
         mentorship = MentorshipFactory(student_id=owner_id, **NO_SHARING)
+    elif relation == "shares_every_other_area":
+        mentorship = MentorshipFactory(student_id=owner_id, **{**ALL_SHARED, AREA_OF[build]: False})
     else:
         mentorship = MentorshipFactory(
             student_id=owner_id, status=Mentorship.Status.ENDED, **ALL_SHARED
