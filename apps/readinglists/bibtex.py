@@ -424,9 +424,9 @@ def _names(value: Any) -> list[str]:
     return [n.strip() for n in str(value).split(" and ") if n.strip()]
 
 
-def _year(entry: Entry) -> int | None:
+def _year(fields: dict[str, Field]) -> int | None:
     for key in ("year", "date"):
-        value = entry.fields_dict.get(key)
+        value = fields.get(key)
         if value is not None:
             match = re.search(r"\b(1[5-9]\d\d|20\d\d|21\d\d)\b", str(value.value))
             if match:
@@ -434,8 +434,8 @@ def _year(entry: Entry) -> int | None:
     return None
 
 
-def _str(entry: Entry, key: str) -> str:
-    value = entry.fields_dict.get(key)
+def _str(fields: dict[str, Field], key: str) -> str:
+    value = fields.get(key)
     if value is None:
         return ""
     return re.sub(r"\s+", " ", str(value.value)).strip()
@@ -443,22 +443,23 @@ def _str(entry: Entry, key: str) -> str:
 
 def entry_to_candidate(entry: Entry) -> tuple[dict[str, Any] | None, str]:
     """Map a parsed entry to Item fields; returns (candidate, error message)."""
-    title = _str(entry, "title")
+    fields = entry.fields_dict  # built afresh on each access
+    title = _str(fields, "title")
     if not title:
         return None, "has no title"
-    raw_doi = _str(entry, "doi")
+    raw_doi = _str(fields, "doi")
     doi = normalize_doi(raw_doi) if raw_doi else ""
     if raw_doi and not doi:
         return None, f"has an invalid DOI “{raw_doi[:80]}”"
     arxiv = ""
-    eprint = _str(entry, "eprint")
-    if eprint and _str(entry, "archiveprefix").lower() in {"", "arxiv"}:
+    eprint = _str(fields, "eprint")
+    if eprint and _str(fields, "archiveprefix").lower() in {"", "arxiv"}:
         arxiv = normalize_arxiv(eprint)
     if not arxiv:
-        match = re.search(r"arxiv[:\s]*(\d{4}\.\d{4,5})", _str(entry, "journal"), re.IGNORECASE)
+        match = re.search(r"arxiv[:\s]*(\d{4}\.\d{4,5})", _str(fields, "journal"), re.IGNORECASE)
         arxiv = normalize_arxiv(match.group(1)) if match else ""
-    isbn = normalize_isbn(_str(entry, "isbn").split(",")[0]) if _str(entry, "isbn") else ""
-    url = _str(entry, "url")
+    isbn = normalize_isbn(_str(fields, "isbn").split(",")[0]) if _str(fields, "isbn") else ""
+    url = _str(fields, "url")
     if url and not re.match(r"^https?://", url, re.IGNORECASE):
         url = ""
     entry_type = entry.entry_type.lower()
@@ -466,11 +467,11 @@ def entry_to_candidate(entry: Entry) -> tuple[dict[str, Any] | None, str]:
         (
             key
             for key in VENUE_FIELDS
-            if _str(entry, key) and (key != "publisher" or entry_type in {"book", "proceedings"})
+            if _str(fields, key) and (key != "publisher" or entry_type in {"book", "proceedings"})
         ),
         "",
     )
-    venue = _str(entry, venue_field) if venue_field else ""
+    venue = _str(fields, venue_field) if venue_field else ""
     extra: dict[str, Any] = {}
     for key, value in entry.items():
         if key in {"ENTRYTYPE", "ID"} or key in KNOWN_FIELDS:
@@ -478,26 +479,24 @@ def entry_to_candidate(entry: Entry) -> tuple[dict[str, Any] | None, str]:
         extra[key] = value if isinstance(value, int) else re.sub(r"\s+", " ", str(value))
     for key in VENUE_FIELDS:
         # Keep venue-like fields that the single venue column cannot hold.
-        value = _str(entry, key)
+        value = _str(fields, key)
         if value and key != venue_field:
             extra[key] = value
-    keywords = [k.strip() for k in re.split(r"[,;]", _str(entry, "keywords")) if k.strip()]
+    keywords = [k.strip() for k in re.split(r"[,;]", _str(fields, "keywords")) if k.strip()]
     candidate = {
         "bibtex_key": entry.key[:200],
         "bibtex_type": entry_type[:40],
         "kind": KIND_BY_TYPE.get(entry_type, "paper"),
         "title": title[:500],
-        "authors": _names(entry.fields_dict["author"].value)
-        if "author" in entry.fields_dict
-        else [],
-        "year": _year(entry),
+        "authors": _names(fields["author"].value) if "author" in fields else [],
+        "year": _year(fields),
         "venue": venue[:300],
         "venue_field": venue_field,
         "doi": doi,
         "arxiv_id": arxiv,
         "isbn": isbn,
         "url": url[:500],
-        "abstract": _str(entry, "abstract")[:20000],
+        "abstract": _str(fields, "abstract")[:20000],
         "tags": keywords[:20],
         "extra_fields": extra,
     }
