@@ -27,6 +27,7 @@ from bibtexparser.middlewares.names import (
 from bibtexparser.model import (
     Block,
     DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
     Entry,
     Field,
     MiddlewareErrorBlock,
@@ -98,6 +99,10 @@ VENUE_FIELD_BY_TYPE = {
     "misc": "howpublished",
     "online": "howpublished",
 }
+# BibTeX's predefined macros; the month middleware reads them.
+MONTH_MACROS = frozenset(
+    {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+)
 # --- Raw pass over the whole file: macros and crossref ---------------------------------
 
 
@@ -139,24 +144,29 @@ class _ResolveStrings(mw.ResolveStringReferencesMiddleware):
     and macros defined from other macros. Resolved values are re-enclosed in braces so
     the enclosing middleware treats them like any braced value."""
 
-    def _resolve(self, value: str, macros: dict[str, str]) -> str | None:
+    def _resolve(self, value: str, macros: dict[str, str], undefined: list[str]) -> str | None:
         pieces = _split_expression(value)
         if pieces is None:
             if _unenclose(value.strip()) is not None:
                 return None  # an ordinary enclosed value
-            name = value.strip().lower()
-            return macros.get(name)
+            pieces = [value.strip()]
         out = []
         for piece in pieces:
             text = _unenclose(piece)
-            out.append(text if text is not None else macros.get(piece.lower(), piece))
+            if text is None:
+                text = macros.get(piece.lower())
+                if text is None and piece.lower() not in MONTH_MACROS:
+                    undefined.append(piece)
+            out.append(piece if text is None else text)
+        if len(pieces) == 1 and not undefined and pieces[0].lower() not in macros:
+            return None  # a month macro, left for the month middleware
         return "".join(out)
 
     def transform(self, library: Library) -> Library:
         macros: dict[str, str] = {}
         for string in library.strings:
             raw = string.value if isinstance(string.value, str) else str(string.value)
-            resolved = self._resolve(raw, macros)
+            resolved = self._resolve(raw, macros, [])
             text = resolved if resolved is not None else (_unenclose(raw.strip()) or raw)
             macros[string.key.lower()] = text
             string.value = "{" + text + "}"
@@ -164,15 +174,22 @@ class _ResolveStrings(mw.ResolveStringReferencesMiddleware):
             for f in entry.fields:
                 if not isinstance(f.value, str):
                     continue
-                resolved = self._resolve(f.value, macros)
+                undefined: list[str] = []
+                resolved = self._resolve(f.value, macros, undefined)
                 if resolved is not None:
                     f.value = "{" + resolved + "}"
+                if undefined:
+                    names = ", ".join(f"“{name}”" for name in undefined)
+                    entry.parser_metadata.setdefault("notes", []).append(
+                        f"its {f.key.lower()} uses {names}, which this file does not define "
+                        "with @string: the name itself was kept as the value"
+                    )
         return library
 
 
 def _resolve_crossrefs(entries: list[Entry]) -> set[str]:
     """Fill children from their parents (cascading, cycle-safe); return container keys."""
-    by_key = {e.key: e for e in entries}
+    by_key = {e.key.lower(): e for e in entries}  # BibTeX matches crossref keys in any case
     done: set[str] = set()
     containers: set[str] = set()
 
@@ -184,8 +201,15 @@ def _resolve_crossrefs(entries: list[Entry]) -> set[str]:
         if entry.key in done:
             return
         done.add(entry.key)
-        parent = by_key.get(raw(entry, "crossref"))
-        if parent is None or parent.key in chain:
+        crossref = raw(entry, "crossref")
+        parent = by_key.get(crossref.lower())
+        if parent is None:
+            entry.parser_metadata.setdefault("notes", []).append(
+                f"its crossref “{crossref}” is not in this file: what it would give "
+                "(such as the venue and year) is missing"
+            )
+            return
+        if parent.key in chain:
             return
         resolve(parent, (*chain, entry.key))
         if parent.entry_type.lower() in CONTAINER_TYPES:
@@ -340,7 +364,8 @@ def _name_parts(name: str) -> NameParts:
 
 class _SplitNames(mw.SplitNameParts):
     """Name splitting that reads a trailing comma (``{Ramón y Cajal, Santiago,}``) as
-    the name without it, noting the repair on the entry, instead of failing it."""
+    the name without it, and names listed with commas for "and" as several names,
+    noting the repair on the entry, instead of failing it."""
 
     def transform_entry(self, entry: Entry, library: Library) -> Any:
         self._entry = entry
@@ -354,12 +379,22 @@ class _SplitNames(mw.SplitNameParts):
             try:
                 parts.append(_name_parts(single))
             except InvalidNameError as exc:
-                repaired = single.strip().rstrip(",").strip()
-                parts.append(parse_single_name_into_parts(repaired, strict=False))
-                self._entry.parser_metadata.setdefault("notes", []).append(
-                    f"the name “{single}” was read as “{repaired}” ({exc.reason.lower()})"
-                )
+                parts.extend(self._repair(single, exc.reason.lower()))
         return parts
+
+    def _repair(self, single: str, reason: str) -> list[NameParts]:
+        notes = self._entry.parser_metadata.setdefault("notes", [])
+        repaired = single.strip().rstrip(",").strip()
+        pieces = [p.strip() for p in repaired.split(",")]
+        if len(pieces) > 2 and all(" " in p for p in pieces):
+            # "Dong Yang, Fei Jiang, Wei Wu": a list written with commas for "and".
+            notes.append(f"the name “{single}” was read as {len(pieces)} names separated by commas")
+            return [parse_single_name_into_parts(p, strict=False) for p in pieces]
+        if repaired == single.strip():
+            notes.append(f"the name “{single}” was kept as written ({reason})")
+        else:
+            notes.append(f"the name “{single}” was read as “{repaired}” ({reason})")
+        return [parse_single_name_into_parts(repaired, strict=False)]
 
 
 def _batch_stack() -> list:
@@ -424,9 +459,9 @@ def _names(value: Any) -> list[str]:
     return [n.strip() for n in str(value).split(" and ") if n.strip()]
 
 
-def _year(entry: Entry) -> int | None:
+def _year(fields: dict[str, Field]) -> int | None:
     for key in ("year", "date"):
-        value = entry.fields_dict.get(key)
+        value = fields.get(key)
         if value is not None:
             match = re.search(r"\b(1[5-9]\d\d|20\d\d|21\d\d)\b", str(value.value))
             if match:
@@ -434,8 +469,8 @@ def _year(entry: Entry) -> int | None:
     return None
 
 
-def _str(entry: Entry, key: str) -> str:
-    value = entry.fields_dict.get(key)
+def _str(fields: dict[str, Field], key: str) -> str:
+    value = fields.get(key)
     if value is None:
         return ""
     return re.sub(r"\s+", " ", str(value.value)).strip()
@@ -443,22 +478,23 @@ def _str(entry: Entry, key: str) -> str:
 
 def entry_to_candidate(entry: Entry) -> tuple[dict[str, Any] | None, str]:
     """Map a parsed entry to Item fields; returns (candidate, error message)."""
-    title = _str(entry, "title")
+    fields = entry.fields_dict  # built afresh on each access
+    title = _str(fields, "title")
     if not title:
         return None, "has no title"
-    raw_doi = _str(entry, "doi")
+    raw_doi = _str(fields, "doi")
     doi = normalize_doi(raw_doi) if raw_doi else ""
     if raw_doi and not doi:
         return None, f"has an invalid DOI “{raw_doi[:80]}”"
     arxiv = ""
-    eprint = _str(entry, "eprint")
-    if eprint and _str(entry, "archiveprefix").lower() in {"", "arxiv"}:
+    eprint = _str(fields, "eprint")
+    if eprint and _str(fields, "archiveprefix").lower() in {"", "arxiv"}:
         arxiv = normalize_arxiv(eprint)
     if not arxiv:
-        match = re.search(r"arxiv[:\s]*(\d{4}\.\d{4,5})", _str(entry, "journal"), re.IGNORECASE)
+        match = re.search(r"arxiv[:\s]*(\d{4}\.\d{4,5})", _str(fields, "journal"), re.IGNORECASE)
         arxiv = normalize_arxiv(match.group(1)) if match else ""
-    isbn = normalize_isbn(_str(entry, "isbn").split(",")[0]) if _str(entry, "isbn") else ""
-    url = _str(entry, "url")
+    isbn = normalize_isbn(_str(fields, "isbn").split(",")[0]) if _str(fields, "isbn") else ""
+    url = _str(fields, "url")
     if url and not re.match(r"^https?://", url, re.IGNORECASE):
         url = ""
     entry_type = entry.entry_type.lower()
@@ -466,11 +502,11 @@ def entry_to_candidate(entry: Entry) -> tuple[dict[str, Any] | None, str]:
         (
             key
             for key in VENUE_FIELDS
-            if _str(entry, key) and (key != "publisher" or entry_type in {"book", "proceedings"})
+            if _str(fields, key) and (key != "publisher" or entry_type in {"book", "proceedings"})
         ),
         "",
     )
-    venue = _str(entry, venue_field) if venue_field else ""
+    venue = _str(fields, venue_field) if venue_field else ""
     extra: dict[str, Any] = {}
     for key, value in entry.items():
         if key in {"ENTRYTYPE", "ID"} or key in KNOWN_FIELDS:
@@ -478,26 +514,24 @@ def entry_to_candidate(entry: Entry) -> tuple[dict[str, Any] | None, str]:
         extra[key] = value if isinstance(value, int) else re.sub(r"\s+", " ", str(value))
     for key in VENUE_FIELDS:
         # Keep venue-like fields that the single venue column cannot hold.
-        value = _str(entry, key)
+        value = _str(fields, key)
         if value and key != venue_field:
             extra[key] = value
-    keywords = [k.strip() for k in re.split(r"[,;]", _str(entry, "keywords")) if k.strip()]
+    keywords = [k.strip() for k in re.split(r"[,;]", _str(fields, "keywords")) if k.strip()]
     candidate = {
         "bibtex_key": entry.key[:200],
         "bibtex_type": entry_type[:40],
         "kind": KIND_BY_TYPE.get(entry_type, "paper"),
         "title": title[:500],
-        "authors": _names(entry.fields_dict["author"].value)
-        if "author" in entry.fields_dict
-        else [],
-        "year": _year(entry),
+        "authors": _names(fields["author"].value) if "author" in fields else [],
+        "year": _year(fields),
         "venue": venue[:300],
         "venue_field": venue_field,
         "doi": doi,
         "arxiv_id": arxiv,
         "isbn": isbn,
         "url": url[:500],
-        "abstract": _str(entry, "abstract")[:20000],
+        "abstract": _str(fields, "abstract")[:20000],
         "tags": keywords[:20],
         "extra_fields": extra,
     }
@@ -524,6 +558,30 @@ def _failure(block: ParsingFailedBlock) -> dict[str, Any]:
     return {"key": key, "line": (block.start_line or 0) + 1, "message": _failure_message(block)}
 
 
+def _keep_first_fields(block: Block) -> Block:
+    """An entry that repeats a field (``address`` twice, or ``Title`` and ``title``) is
+    read as BibTeX reads it, with the first value, rather than lost."""
+    if isinstance(block, DuplicateFieldKeyBlock) and block.ignore_error_block is not None:
+        block = block.ignore_error_block
+    if not isinstance(block, Entry):
+        return block
+    fields: dict[str, Field] = {}
+    repeated: list[str] = []
+    for f in block.fields:
+        key = f.key.lower()
+        if key in fields:
+            repeated.append(key)
+        else:
+            fields[key] = f
+    if repeated:
+        block.fields = list(fields.values())
+        names = ", ".join(dict.fromkeys(repeated))
+        block.parser_metadata.setdefault("notes", []).append(
+            f"it repeats the field {names}: the first value was kept, as BibTeX does"
+        )
+    return block
+
+
 def parse_bibtex_batches(text: str, batch_size: int | None = None) -> Iterator[ParseResult]:
     """Yield the candidates and failures of an upload one batch of entries at a time.
 
@@ -532,9 +590,14 @@ def parse_bibtex_batches(text: str, batch_size: int | None = None) -> Iterator[P
     """
     if not text.strip():
         raise BibtexUnusable("The BibTeX is empty.")
-    library = bibtexparser.parse_string(
-        text, parse_stack=[_ResolveStrings(True), mw.NormalizeFieldKeys(True)]
+    library = Library(
+        [
+            _keep_first_fields(block)
+            for block in bibtexparser.parse_string(text, parse_stack=[]).blocks
+        ]
     )
+    for middleware in (_ResolveStrings(True), mw.NormalizeFieldKeys(True)):
+        library = middleware.transform(library)
     entries = library.entries
     total = len(entries) + len(library.failed_blocks)
     if total > MAX_ENTRIES:

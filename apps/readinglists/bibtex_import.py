@@ -152,25 +152,40 @@ def _candidate_row(
     return row
 
 
+DUPLICATES_PER_PAGE = 200
+NEW_SHOWN = 200
+
+
 @dataclass
 class ImportSummary:
     new_count: int
     duplicate_count: int
-    new: list[ImportCandidate]
-    duplicates: list[ImportCandidate]
+    new: list[ImportCandidate]  # the first NEW_SHOWN
+    duplicates: list[ImportCandidate]  # the likely duplicates of this page
+    page: int
+    page_count: int
+    first_shown: int  # 1-based number of the page's first likely duplicate
+    per_page: int = DUPLICATES_PER_PAGE
 
 
-def import_summary(draft: ImportDraft, *, shown: int = 200) -> ImportSummary:
-    """Counts and the first entries of each group, for the preview page."""
+def import_summary(draft: ImportDraft, *, page: int = 1) -> ImportSummary:
+    """Counts, the first new entries and one page of likely duplicates, for the preview."""
     grouped = draft.entries.order_by().values("match").annotate(n=Count("pk"))
     counts = {row["match"]: row["n"] for row in grouped}
     new_count = counts.pop(Match.NONE.value, 0)
+    duplicate_count = sum(counts.values())
+    page_count = max(1, -(-duplicate_count // DUPLICATES_PER_PAGE))
+    page = min(max(page, 1), page_count)
+    start = (page - 1) * DUPLICATES_PER_PAGE
     entries = draft.entries.select_related("match_item")
     return ImportSummary(
         new_count=new_count,
-        duplicate_count=sum(counts.values()),
-        new=list(entries.filter(match="")[:shown]),
-        duplicates=list(entries.exclude(match="")[:shown]),
+        duplicate_count=duplicate_count,
+        new=list(entries.filter(match="")[:NEW_SHOWN]),
+        duplicates=list(entries.exclude(match="")[start : start + DUPLICATES_PER_PAGE]),
+        page=page,
+        page_count=page_count,
+        first_shown=start + 1,
     )
 
 
@@ -195,20 +210,56 @@ def _apply_decisions(draft: ImportDraft, decisions: dict[int, str]) -> None:
     ImportCandidate.objects.bulk_update(changed, ["decision"], batch_size=1000)
 
 
+def _apply_to_all(draft: ImportDraft, decision: str) -> None:
+    """One choice for every likely duplicate, on pages seen or not, where it applies
+    (``ImportCandidate.choices``); the others keep their own choice."""
+    duplicates = draft.entries.exclude(match=Match.NONE)
+    if decision == Decision.SKIP:
+        duplicates.update(decision=Decision.SKIP)
+    elif decision == Decision.IMPORT:
+        duplicates.filter(match=Match.TITLE).update(decision=Decision.IMPORT)
+    elif decision == Decision.MERGE:
+        duplicates.filter(match_item__isnull=False).update(decision=Decision.MERGE)
+    elif decision:
+        raise ValidationError("That choice for every likely duplicate does not exist; reload.")
+
+
+def _lock_pending(draft: ImportDraft, user: User) -> ImportDraft:
+    # Locked so that a double-submitted form cannot import twice.
+    locked = ImportDraft.objects.select_for_update().select_related("reading_list").get(pk=draft.pk)
+    if locked.confirmed_at is not None or locked.created_by_id != user.pk:
+        raise ValidationError("This import was already confirmed.")
+    return locked
+
+
+def import_choices_save(
+    *, draft: ImportDraft, user: User, decisions: dict[int, str], apply_to_all: str = ""
+) -> None:
+    """Keep the owner's choices (one page's, then one for all) without importing yet."""
+    with transaction.atomic():
+        locked = _lock_pending(draft, user)
+        _apply_decisions(locked, decisions)
+        _apply_to_all(locked, apply_to_all)
+
+
 def import_confirm(
-    *, draft: ImportDraft, user: User, decisions: dict[int, str] | None = None
+    *,
+    draft: ImportDraft,
+    user: User,
+    decisions: dict[int, str] | None = None,
+    apply_to_all: str = "",
 ) -> ImportOutcome:
-    """Insert the draft's entries as chosen, in batches inside one transaction."""
+    """Insert the draft's entries as chosen, in batches inside one transaction.
+
+    ``decisions`` (entry id → choice) come first, then ``apply_to_all`` overrides them
+    for every likely duplicate it applies to.
+    """
     outcome = ImportOutcome()
     with transaction.atomic():
-        # Lock the draft so a double-submitted confirm cannot import twice.
-        locked = (
-            ImportDraft.objects.select_for_update().select_related("reading_list").get(pk=draft.pk)
-        )
-        if locked.confirmed_at is not None or locked.created_by_id != user.pk:
-            raise ValidationError("This import was already confirmed.")
+        locked = _lock_pending(draft, user)
         reading_list = ReadingList.objects.select_for_update().get(pk=locked.reading_list_id)
         _apply_decisions(locked, decisions or {})
+        _apply_to_all(locked, apply_to_all)
         items = reading_list.items
         # The list's unique identifiers, so no choice can break a constraint.
         taken = {

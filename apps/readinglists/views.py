@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
@@ -390,9 +391,20 @@ def import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         for name, value in request.POST.items():
             if name.startswith("decision-") and name[9:].isdigit():
                 decisions[int(name[9:])] = str(value)
+        apply_to_all = request.POST.get("all_duplicates", "")
+        go_to = request.POST.get("go", "")
+        if go_to.isdigit():  # moving between pages of likely duplicates keeps the choices
+            try:
+                bibtex_import.import_choices_save(
+                    draft=draft, user=request.user, decisions=decisions, apply_to_all=apply_to_all
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            url = reverse("readinglists:import_preview", args=[draft.pk])
+            return redirect(f"{url}?page={go_to}#dup-h")
         try:
             outcome = bibtex_import.import_confirm(
-                draft=draft, user=request.user, decisions=decisions
+                draft=draft, user=request.user, decisions=decisions, apply_to_all=apply_to_all
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -405,7 +417,8 @@ def import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 text += f" Skipped {outcome.skipped}."
             messages.success(request, text)
         return redirect("readinglists:list_detail", pk=draft.reading_list_id)
-    summary = bibtex_import.import_summary(draft)
+    page = request.GET.get("page", "1")
+    summary = bibtex_import.import_summary(draft, page=int(page) if page.isdigit() else 1)
     return render(
         request,
         "readinglists/import_preview.html",
@@ -416,6 +429,7 @@ def import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "failures": draft.failures[:200],
             "notes": draft.notes[:200],
             "decision_labels": dict(ImportCandidate.Decision.choices),
+            "last_shown": summary.first_shown + len(summary.duplicates) - 1,
         },
     )
 

@@ -89,3 +89,56 @@ def test_recorded_sample_library_parses_fully():
     result = parse_bibtex((RECORDED / "sample.bib").read_text())
     assert not result.failures
     assert len(result.candidates) == 5
+
+
+# Found on public group bibliographies: each was lost or silently wrong.
+
+
+def test_an_entry_repeating_a_field_keeps_the_first_value_as_bibtex_does():
+    result = parse_bibtex(
+        "@inproceedings{r, title={Hiera}, address={Honolulu, HI, USA},\n"
+        "  address={Honolulu, Hawaii, USA}, year=2023}\n"
+        "@misc{c, Title={First}, title={Second}}\n"
+    )
+    assert not result.failures
+    by_key = {c["bibtex_key"]: c for c in result.candidates}
+    assert by_key["r"]["extra_fields"]["address"] == "Honolulu, HI, USA"
+    assert by_key["c"]["title"] == "First"
+    notes = {n["key"]: n["message"] for n in result.notes}
+    assert "repeats the field address: the first value was kept" in notes["r"]
+    assert "repeats the field title" in notes["c"]
+
+
+def test_authors_listed_with_commas_are_read_as_several_names():
+    result = parse_bibtex(
+        "@article{y, title={T}, author={Dong Yang, Fei Jiang, Wei Wu, Muyong Cao}}\n"
+        "@article{s, title={T2}, author={Smith, Jr., John, Extra}}\n"
+    )
+    by_key = {c["bibtex_key"]: c for c in result.candidates}
+    assert by_key["y"]["authors"] == ["Dong Yang", "Fei Jiang", "Wei Wu", "Muyong Cao"]
+    assert len(by_key["s"]["authors"]) == 1  # not a list of full names: kept as one
+    notes = {n["key"]: n["message"] for n in result.notes}
+    assert "was read as 4 names separated by commas" in notes["y"]
+    assert "was kept as written (too many commas)" in notes["s"]
+
+
+def test_undefined_macros_and_missing_crossref_parents_are_reported():
+    result = parse_bibtex(
+        "@article{a, title={A}, journal=compint, month=jun, year=1995}\n"
+        '@article{b, title={B}, journal=jair # " (special issue)"}\n'
+        "@inproceedings{c, title={C}, crossref={icaps2020}}\n"
+        "@inproceedings{d, title={D}, crossref={ICAPS2021}}\n"
+        "@proceedings{icaps2021, title={Proceedings of ICAPS 2021}, year=2021}\n"
+    )
+    by_key = {c["bibtex_key"]: c for c in result.candidates}
+    assert by_key["a"]["venue"] == "compint"
+    assert by_key["a"]["extra_fields"]["month"] == 6
+    assert by_key["b"]["venue"] == "jair (special issue)"
+    # BibTeX matches crossref keys whatever their case.
+    assert (by_key["d"]["venue"], by_key["d"]["year"]) == ("Proceedings of ICAPS 2021", 2021)
+    notes = {n["key"]: n["message"] for n in result.notes}
+    assert "its journal uses “compint”, which this file does not define" in notes["a"]
+    assert "month" not in notes["a"]
+    assert "“jair”" in notes["b"]
+    assert "its crossref “icaps2020” is not in this file" in notes["c"]
+    assert "d" not in notes

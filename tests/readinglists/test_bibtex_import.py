@@ -1,5 +1,7 @@
 """Preview → choose → confirm: likely duplicates, ISBNs of books only, batches."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -149,3 +151,97 @@ def test_twenty_thousand_entries_are_accepted(reading_list):
     assert draft.entries.count() == 20_000
     assert bibtex_import.import_confirm(draft=draft, user=reading_list.owner).created == 20_000
     assert Item.objects.filter(reading_list=reading_list).count() == 20_000
+
+
+def _many_duplicates(n: int) -> str:
+    """n works, each listed twice (the second a likely duplicate by title and year)."""
+    return "".join(
+        f"@misc{{a{i}, title={{Work {i}}}, year=2020}}\n"
+        f"@misc{{b{i}, title={{WORK {i}}}, year=2020}}\n"
+        for i in range(n)
+    )
+
+
+def test_every_likely_duplicate_is_on_some_page(reading_list, monkeypatch):
+    monkeypatch.setattr(bibtex_import, "DUPLICATES_PER_PAGE", 4)
+    draft = _preview(reading_list, _many_duplicates(10))
+    pages = [bibtex_import.import_summary(draft, page=p) for p in (1, 2, 3)]
+    assert [s.page_count for s in pages] == [3, 3, 3]
+    keys = [r.data["bibtex_key"] for s in pages for r in s.duplicates]
+    assert keys == [f"b{i}" for i in range(10)]
+    assert pages[2].first_shown == 9
+    # Out-of-range pages show the nearest one rather than nothing.
+    assert bibtex_import.import_summary(draft, page=99).page == 3
+    assert bibtex_import.import_summary(draft, page=0).page == 1
+
+
+def test_one_choice_for_all_likely_duplicates_applies_only_where_it_can(reading_list):
+    existing = ItemFactory(reading_list=reading_list, title="Kept", year=2019, doi="10.1234/kept")
+    text = (
+        _many_duplicates(3)
+        + "@article{samedoi, title={Other title}, doi={10.1234/kept}, url={https://x.org/p}}\n"
+    )
+    draft = _preview(reading_list, text)
+    rows = {r.data["bibtex_key"]: r for r in bibtex_import.import_summary(draft).duplicates}
+    assert rows["samedoi"].match_item == existing
+
+    bibtex_import.import_choices_save(
+        draft=draft, user=reading_list.owner, decisions={}, apply_to_all="import"
+    )
+    decisions = dict(draft.entries.values_list("data__bibtex_key", "decision"))
+    # Same DOI as an item: "import anyway" is not one of its choices, so it keeps "skip".
+    assert decisions == {"a0": "import", "a1": "import", "a2": "import", "b0": "import",
+                         "b1": "import", "b2": "import", "samedoi": "skip"}  # fmt: skip
+
+    outcome = bibtex_import.import_confirm(
+        draft=draft,
+        user=reading_list.owner,
+        decisions={rows["b0"].pk: "skip"},
+        apply_to_all="merge",  # only samedoi's item is in the list; b0 keeps its own choice
+    )
+    assert (outcome.created, outcome.merged, outcome.skipped) == (5, 1, 1)
+    existing.refresh_from_db()
+    assert existing.url == "https://x.org/p"
+
+
+def test_an_unknown_choice_for_all_changes_nothing(reading_list):
+    draft = _preview(reading_list, _many_duplicates(2))
+    with pytest.raises(ValidationError):
+        bibtex_import.import_confirm(draft=draft, user=reading_list.owner, apply_to_all="burn")
+    assert reading_list.items.count() == 0
+    assert set(draft.entries.exclude(match="").values_list("decision", flat=True)) == {"skip"}
+
+
+def test_preview_pages_through_duplicates_keeping_choices(client, reading_list):
+    draft = _preview(reading_list, _many_duplicates(205))
+    client.force_login(reading_list.owner)
+    url = reverse("readinglists:import_preview", args=[draft.pk])
+    page = client.get(url).content.decode()
+    assert "205 likely duplicates" in page
+    assert "For all 205 likely duplicates, on every page" in page
+    assert "Likely duplicates 1\u2013200 of 205 (page 1 of 2)" in page
+    assert len(set(re.findall(r'name="(decision-\d+)"', page))) == 200
+    assert 'name="go" value="2"' in page
+
+    first = draft.entries.get(data__bibtex_key="b0")
+    response = client.post(url, {f"decision-{first.pk}": "import", "go": "2"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?page=2#dup-h"
+    assert draft.entries.get(pk=first.pk).decision == "import"  # kept, nothing imported
+    assert reading_list.items.count() == 0
+
+    page = client.get(response["Location"]).content.decode()
+    assert "Likely duplicates 201\u2013205 of 205 (page 2 of 2)" in page
+    assert len(set(re.findall(r'name="(decision-\d+)"', page))) == 5
+    assert "<code>b204</code>" in page
+
+    client.post(url, {})  # confirm: the 205 originals and the one chosen duplicate
+    assert reading_list.items.count() == 206
+
+
+def test_preview_applies_one_choice_to_duplicates_on_unseen_pages(client, reading_list):
+    draft = _preview(reading_list, _many_duplicates(205))
+    client.force_login(reading_list.owner)
+    url = reverse("readinglists:import_preview", args=[draft.pk])
+    client.post(url, {"all_duplicates": "import"})
+    assert reading_list.items.count() == 410
