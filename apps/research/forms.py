@@ -207,5 +207,6 @@ class VenueCatalogueUploadForm(forms.Form):
 
 class VenueCatalogueConfirmForm(forms.Form):
     # The previewed file travels back signed, so the import writes exactly what was
-    # previewed, by the person who previewed it, within the hour.
-    payload = forms.CharField(widget=forms.HiddenInput, max_length=4 * CATALOGUE_MAX_BYTES)
+    # previewed, by the person who previewed it, within the hour. A signed value is one
+    # line of URL-safe characters.
+    payload = SingleLineCharField(widget=forms.HiddenInput, max_length=4 * CATALOGUE_MAX_BYTES)

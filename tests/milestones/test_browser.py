@@ -1,3 +1,4 @@
+import datetime as dt
 import re
 
 import pytest
@@ -48,7 +49,7 @@ def test_add_edit_reorder_and_delete_inline(page, browser_login, student):
         plan=plan,
         title="Reproduce a paper",
         position=1,
-        target_date=plan.start_date.replace(month=12, day=1),
+        target_date=plan.start_date + dt.timedelta(days=30),
     )
     console_errors = []
     page.on("console", lambda msg: msg.type == "error" and console_errors.append(msg.text))
@@ -57,7 +58,7 @@ def test_add_edit_reorder_and_delete_inline(page, browser_login, student):
 
     add = page.locator("#add-milestone")
     add.get_by_label("Title").fill("Write to three researchers")
-    add.get_by_label("Target date").fill(plan.start_date.replace(month=12, day=20).isoformat())
+    add.get_by_label("Target date").fill((plan.start_date + dt.timedelta(days=49)).isoformat())
     add.get_by_label("Success criterion").fill("Three emails sent")
     add.get_by_role("button", name="Add milestone").click()
     expect(add.get_by_role("status")).to_contain_text("Added “Write to three researchers”")

@@ -29,7 +29,7 @@ def test_import_mark_read_and_review(page, browser_login):
     page.get_by_role("button", name="Preview import").click()
     expect(page.get_by_text("5 to add")).to_be_visible()
     expect(page.get_by_role("cell", name="Über die Entwicklung zufälliger Graphen")).to_be_visible()
-    page.get_by_role("button", name="Import 5 items").click()
+    page.get_by_role("button", name="Import into “RL foundations”").click()
     expect(page.get_by_text("Imported 5 items.")).to_be_visible()
 
     row = page.locator("tr", has_text="Human-level control through deep")
