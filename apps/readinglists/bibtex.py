@@ -671,6 +671,15 @@ class _LatexEncoding(mw.LatexEncodingMiddleware):
                     rule_type=RULE_REGEX, rule=[(re.compile(r"(?<!\\)(\$.*[^\\]\$)"), r"\1")]
                 ),
                 UnicodeToLatexConversionRule(rule_type=RULE_DICT, rule={ord('"'): '"'}),
+                # Typed pairs that LaTeX reads as one character ('' → ”, -- → an en dash, `` → “,
+                # !` → ¡) are split with an empty group so they read back as typed.
+                UnicodeToLatexConversionRule(
+                    rule_type=RULE_REGEX,
+                    rule=[
+                        (re.compile(r"(['`-])(?=\1)"), r"\1{}"),
+                        (re.compile(r"([!?])(?=`)"), r"\1{}"),
+                    ],
+                ),
                 "defaults",
             ]
         )
