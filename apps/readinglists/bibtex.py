@@ -558,28 +558,23 @@ def _failure(block: ParsingFailedBlock) -> dict[str, Any]:
     return {"key": key, "line": (block.start_line or 0) + 1, "message": _failure_message(block)}
 
 
-def _keep_first_fields(block: Block) -> Block:
+def _keep_first_fields(entry: Entry) -> None:
     """An entry that repeats a field (``address`` twice, or ``Title`` and ``title``) is
     read as BibTeX reads it, with the first value, rather than lost."""
-    if isinstance(block, DuplicateFieldKeyBlock) and block.ignore_error_block is not None:
-        block = block.ignore_error_block
-    if not isinstance(block, Entry):
-        return block
     fields: dict[str, Field] = {}
     repeated: list[str] = []
-    for f in block.fields:
+    for f in entry.fields:
         key = f.key.lower()
         if key in fields:
             repeated.append(key)
         else:
             fields[key] = f
     if repeated:
-        block.fields = list(fields.values())
+        entry.fields = list(fields.values())
         names = ", ".join(dict.fromkeys(repeated))
-        block.parser_metadata.setdefault("notes", []).append(
+        entry.parser_metadata.setdefault("notes", []).append(
             f"it repeats the field {names}: the first value was kept, as BibTeX does"
         )
-    return block
 
 
 def parse_bibtex_batches(text: str, batch_size: int | None = None) -> Iterator[ParseResult]:
@@ -590,12 +585,12 @@ def parse_bibtex_batches(text: str, batch_size: int | None = None) -> Iterator[P
     """
     if not text.strip():
         raise BibtexUnusable("The BibTeX is empty.")
-    library = Library(
-        [
-            _keep_first_fields(block)
-            for block in bibtexparser.parse_string(text, parse_stack=[]).blocks
-        ]
-    )
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    for block in library.failed_blocks:
+        if isinstance(block, DuplicateFieldKeyBlock) and block.ignore_error_block is not None:
+            library.replace(block, block.ignore_error_block, fail_on_duplicate_key=False)
+    for entry in library.entries:
+        _keep_first_fields(entry)
     for middleware in (_ResolveStrings(True), mw.NormalizeFieldKeys(True)):
         library = middleware.transform(library)
     entries = library.entries
@@ -676,6 +671,15 @@ class _LatexEncoding(mw.LatexEncodingMiddleware):
                     rule_type=RULE_REGEX, rule=[(re.compile(r"(?<!\\)(\$.*[^\\]\$)"), r"\1")]
                 ),
                 UnicodeToLatexConversionRule(rule_type=RULE_DICT, rule={ord('"'): '"'}),
+                # Typed pairs that LaTeX reads as one character ('' → ”, -- → an en dash, `` → “,
+                # !` → ¡) are split with an empty group so they read back as typed.
+                UnicodeToLatexConversionRule(
+                    rule_type=RULE_REGEX,
+                    rule=[
+                        (re.compile(r"(['`-])(?=\1)"), r"\1{}"),
+                        (re.compile(r"([!?])(?=`)"), r"\1{}"),
+                    ],
+                ),
                 "defaults",
             ]
         )

@@ -113,3 +113,12 @@ def test_export_writes_latex_for_accents_and_keeps_identifiers_verbatim(reading_
     text = items_to_bibtex([item])
     assert "doi = {10.1234/x_y}" in text
     assert parse_bibtex(text).candidates[0]["title"] == "Über Graphen"
+
+
+@pytest.mark.parametrize(
+    "title", ["''", "It's '''odd'''", "a--b and a---b", "``quoted``", "Hello!` ?`", "!! ??"]
+)
+def test_typed_character_pairs_round_trip_instead_of_becoming_ligatures(title):
+    item = Item(kind="paper", title=title, venue=title, year=2020)
+    (back,) = parse_bibtex(items_to_bibtex([item])).candidates
+    assert (back["title"], back["venue"]) == (title, title)
