@@ -458,3 +458,12 @@ def test_new_nudges_queue_their_digest_in_the_sweep_that_writes_them(sweep):
     assert item.delivery == Delivery.DAILY
     row = OutboxMessage.objects.get(user=ms.mentor)
     assert (row.kind, row.period) == (DIGEST_DAILY, "2026-11-24")
+
+
+def test_the_outbox_leaves_room_on_each_page_for_claims_to_update_in_place():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'nudges_outboxmessage'")
+        (options,) = cursor.fetchone()
+    assert options == ["fillfactor=70"]
