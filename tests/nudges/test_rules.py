@@ -558,19 +558,28 @@ def test_milestone_rules_filter_on_the_open_milestones_index_expression(kind):
     # The rules must filter on exactly the expression of `milestone_open_target_date`
     # (its statistics are what keep the sweep's plan small); were the two to drift
     # apart, PostgreSQL could no longer use the index at all. The rule uses the
-    # expression, and PostgreSQL matches the expression to the index: checked on a
-    # query where it is the only filter, so that no other index (whose choice depends
-    # on the statistics of the moment) can stand in.
+    # expression, and PostgreSQL matches it to the index: checked on an empty copy of
+    # the table whose only index is a copy of that one, so that no other index (whose
+    # choice depends on the statistics of the moment) can stand in.
     from django.db import connection, transaction
 
     from apps.nudges.rules.milestones import OPEN_DATE
 
     assert OPEN_DATE in get_rule(kind).sql()
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_indexdef(indexrelid) FROM pg_index"
+            " WHERE indexrelid = 'milestone_open_target_date'::regclass"
+        )
+        (definition,) = cursor.fetchone()
+        _, expression = definition.split(" USING ", 1)
+        cursor.execute("CREATE TEMP TABLE probe (LIKE milestones_milestone) ON COMMIT DROP")
+        cursor.execute(f"CREATE INDEX probe_open_date ON probe USING {expression}")
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(
-            f"EXPLAIN SELECT 1 FROM milestones_milestone m WHERE {OPEN_DATE} <= %s",  # noqa: S608 (code constant)
+            f"EXPLAIN SELECT 1 FROM probe m WHERE {OPEN_DATE} <= %s",  # noqa: S608 (code constant)
             [dt.date(2026, 11, 28)],
         )
         plan = "\n".join(line for (line,) in cursor.fetchall())
-    assert "milestone_open_target_date" in plan
+    assert "probe_open_date" in plan
+    assert "Index Cond" in plan, plan
