@@ -36,18 +36,3 @@ def test_sign_up_verify_onboard_and_see_home(page):
     user = User.objects.get(email="river@example.org")
     assert user.roles == ["student", "mentor"]
     assert user.timezone == "Europe/Berlin"
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_mobile_layout_keeps_navigation_reachable(page, browser_login, student):
-    page.set_viewport_size({"width": 375, "height": 740})
-    browser_login(page, student)
-
-    page.get_by_role("heading", name=f"Welcome, {student.display_name}").wait_for()
-    nav = page.get_by_role("navigation", name="Main")
-    assert nav.is_visible()
-    box = nav.bounding_box()
-    assert box["width"] <= 375
-    # Nothing overflows the viewport horizontally.
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
