@@ -34,6 +34,15 @@
     }
   }, true);
 
+  // On first setup, the time zone starts at the browser's own rather than UTC.
+  document.querySelectorAll("form[data-suggest-timezone] select[name=timezone]").forEach(function (select) {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (select.value !== "UTC" || !zone) return;
+    if (Array.prototype.some.call(select.options, function (option) { return option.value === zone; })) {
+      select.value = zone;
+    }
+  });
+
   // After an htmx swap, keep keyboard focus on the element the server marked.
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.target && event.detail.target.querySelector("[data-autofocus]");

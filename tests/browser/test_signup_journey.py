@@ -36,3 +36,20 @@ def test_sign_up_verify_onboard_and_see_home(page):
     user = User.objects.get(email="river@example.org")
     assert user.roles == ["student", "mentor"]
     assert user.timezone == "Europe/Berlin"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_onboarding_suggests_the_browsers_time_zone(browser, live_server, browser_login):
+    from tests.accounts.factories import UserFactory
+
+    newcomer = UserFactory(display_name="", onboarded_at=None, timezone="UTC")
+    context = browser.new_context(base_url=live_server.url, timezone_id="America/Chicago")
+    tab = context.new_page()
+    try:
+        browser_login(tab, newcomer)
+        tab.get_by_role("heading", name="Welcome to Pacer").wait_for()
+        assert tab.get_by_text("Four questions").is_visible()
+        assert tab.get_by_label("Timezone").input_value() == "America/Chicago"
+    finally:
+        context.close()
