@@ -14,15 +14,17 @@ from django.db.models import Count, Q, QuerySet
 from apps.matching.models import (
     CohortInvitation,
     CohortMembership,
+    CoordinatorInvitation,
     Mentorship,
     Programme,
+    ProgrammeCoordinator,
     ShareArea,
 )
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
     from apps.matching.fit import PairFit
-    from apps.matching.models import MatchingRound, MentorProfile, Programme
+    from apps.matching.models import MatchingRound, MentorProfile
 
 
 def _share_filter(area: str, prefix: str = "") -> Q:
@@ -69,14 +71,6 @@ def active_mentorship(*, mentor: User, student: User | int) -> Mentorship | None
     ).first()
 
 
-def visible_owner_filter(*, viewer: User, area: str, owner_field: str = "owner") -> Q:
-    """A ``Q`` for rows (with an ``owner_field`` FK to the user) that ``viewer`` may see:
-    their own, plus those of active mentees sharing ``area``."""
-    return Q(**{f"{owner_field}_id": viewer.pk}) | Q(
-        **{f"{owner_field}_id__in": mentee_ids_sharing(mentor=viewer, area=area)}
-    )
-
-
 # --- Reads for the matching pages and the coordinator dashboard -------------------------
 
 
@@ -90,7 +84,7 @@ def active_mentor_ids(*, student: User) -> QuerySet:
 def programme_peer_ids(*, user: User) -> QuerySet:
     """Ids of people in any programme ``user`` belongs to (any cohort) or coordinates."""
     programme_ids = CohortMembership.objects.filter(user=user).values("cohort__programme_id")
-    coordinated = Programme.objects.filter(coordinator=user).values("pk")
+    coordinated = coordinated_programme_ids(user=user)
     return CohortMembership.objects.filter(
         Q(cohort__programme_id__in=programme_ids) | Q(cohort__programme_id__in=coordinated)
     ).values("user_id")
@@ -101,8 +95,8 @@ def mentorships_of(*, user: User) -> QuerySet[Mentorship]:
     return Mentorship.objects.filter(Q(student=user) | Q(mentor=user))
 
 
-def invitations_to(*, user: User) -> QuerySet[CohortInvitation]:
-    """Cohort invitations addressed to any of the person's email addresses."""
+def _addressed_to(user: User) -> Q:
+    """Rows whose ``email`` is any of the person's addresses, confirmed or not."""
     from allauth.account.models import EmailAddress
 
     addresses = {user.email.lower()} | {
@@ -111,7 +105,18 @@ def invitations_to(*, user: User) -> QuerySet[CohortInvitation]:
     query = Q()
     for address in addresses:
         query |= Q(email__iexact=address)
-    return CohortInvitation.objects.filter(query).order_by("created_at", "pk")
+    return query
+
+
+def invitations_to(*, user: User) -> QuerySet[CohortInvitation]:
+    """Cohort invitations addressed to any of the person's email addresses."""
+    return CohortInvitation.objects.filter(_addressed_to(user)).order_by("created_at", "pk")
+
+
+def coordinator_invitations_addressed_to(*, user: User) -> QuerySet[CoordinatorInvitation]:
+    """Every invitation to co-coordinate sent to one of the person's addresses (for their
+    data download and erasure; only a confirmed address may accept one)."""
+    return CoordinatorInvitation.objects.filter(_addressed_to(user)).order_by("created_at", "pk")
 
 
 def mentorships_for_student(*, student: User) -> QuerySet[Mentorship]:
@@ -206,12 +211,65 @@ class MentorResult:
         return round(self.fit.total * 100)
 
 
-def programmes_for_coordinator(*, user: User) -> QuerySet[Programme]:
+# --- Who runs a programme ----------------------------------------------------------------
+# The one answer to "does this person coordinate this programme?": every page, email,
+# export and service asks it here, so co-coordinators get exactly the first one's access.
 
+
+def coordinated_programme_ids(*, user: User) -> QuerySet:
+    """Ids of the programmes ``user`` coordinates, for a subquery filter
+    (``Cohort.objects.filter(programme_id__in=coordinated_programme_ids(user=u))``).
+    Someone whose coordinator role staff withdrew keeps no hold on their programmes."""
+    if not user.is_authenticated or not user.is_coordinator:
+        return ProgrammeCoordinator.objects.none().values("programme_id")
+    return ProgrammeCoordinator.objects.filter(user_id=user.pk).values("programme_id")
+
+
+def is_programme_coordinator(*, user: User, programme: Programme | int) -> bool:
+    programme_id = programme if isinstance(programme, int) else programme.pk
+    return coordinated_programme_ids(user=user).filter(programme_id=programme_id).exists()
+
+
+def programmes_for_coordinator(*, user: User) -> QuerySet[Programme]:
     return (
-        Programme.objects.filter(coordinator=user)
+        Programme.objects.filter(pk__in=coordinated_programme_ids(user=user))
         .annotate(cohort_count=Count("cohorts", distinct=True))
         .order_by("name")
+    )
+
+
+def programme_coordinators(*, programme: Programme) -> QuerySet[ProgrammeCoordinator]:
+    return ProgrammeCoordinator.objects.filter(programme=programme).select_related("user")
+
+
+def coordinator_invitations_pending(*, programme: Programme) -> QuerySet[CoordinatorInvitation]:
+    return CoordinatorInvitation.objects.filter(programme=programme, accepted_at__isnull=True)
+
+
+def coordinator_invitation_is_for(*, invitation: CoordinatorInvitation, user: User) -> bool:
+    """Only the person who confirmed the invited address may see or accept it."""
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(
+        user_id=user.pk, email__iexact=invitation.email, verified=True
+    ).exists()
+
+
+def coordinator_invitations_to(*, user: User) -> QuerySet[CoordinatorInvitation]:
+    """Open invitations to co-coordinate, addressed to one of the person's verified
+    addresses (only those can accept)."""
+    from allauth.account.models import EmailAddress
+
+    addresses = EmailAddress.objects.filter(user=user, verified=True).values_list(
+        "email", flat=True
+    )
+    query = Q()
+    for address in addresses:
+        query |= Q(email__iexact=address)
+    if not query:
+        return CoordinatorInvitation.objects.none()
+    return CoordinatorInvitation.objects.filter(query, accepted_at__isnull=True).select_related(
+        "programme"
     )
 
 

@@ -20,6 +20,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from apps.matching import algorithms, fit
+from apps.matching.enqueue import enqueue_on_commit
 from apps.matching.models import (
     Cohort,
     CohortInvitation,
@@ -30,12 +31,14 @@ from apps.matching.models import (
     MentorProfile,
     Mentorship,
     Programme,
+    ProgrammeCoordinator,
     ProposedPair,
     RoundChoice,
     ShareArea,
     StudentPreferences,
     split_list,
 )
+from apps.matching.selectors import is_programme_coordinator
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -125,11 +128,6 @@ def student_preferences_update(*, user: User, **values: Any) -> StudentPreferenc
 
 # Mentorship events (request, answer, a published round's matches) reach people through
 # the nudges outbox, whose rules read these rows; only invitations are mailed from here.
-def _notify(task_name: str, object_id: int) -> None:
-    from apps.matching import tasks
-
-    task = getattr(tasks, task_name)
-    transaction.on_commit(lambda: task.delay(object_id))
 
 
 def mentorship_request(*, student: User, mentor: User, message: str = "") -> Mentorship:
@@ -300,15 +298,16 @@ def mentor_note_delete(*, note: MentorNote, mentor: User) -> None:
 # --- Programmes, cohorts, invitations ----------------------------------------------------
 
 
+@transaction.atomic
 def programme_create(*, coordinator: User, name: str, description: str = "") -> Programme:
     if not coordinator.is_coordinator:
         raise MatchingError("Only coordinators can create programmes.")
     name = name.strip()
     if not name:
         raise MatchingError("A programme needs a name.")
-    return Programme.objects.create(
-        coordinator=coordinator, name=name, description=description.strip()
-    )
+    programme = Programme.objects.create(name=name, description=description.strip())
+    ProgrammeCoordinator.objects.create(programme=programme, user=coordinator)
+    return programme
 
 
 def cohort_create(*, programme: Programme, name: str) -> Cohort:
@@ -326,7 +325,7 @@ INVITATIONS_PER_DAY = 200
 INVITATION_BATCHES_PER_HOUR = 20
 
 
-def _invitation_batch_allowed(inviter: User) -> bool:
+def invitation_batch_allowed(inviter: User) -> bool:
     """Counts one batch in the shared cache (all web processes see it); False once the
     hour's allowance is spent."""
     key = f"matching:invitation-batches:{inviter.pk}"
@@ -344,8 +343,8 @@ def cohort_invite(
 ) -> list[CohortInvitation]:
     """Invite each address once per role; repeated addresses are skipped, not re-sent.
     Only the programme's coordinator invites, within the caps above."""
-    if not inviter.is_coordinator or cohort.programme.coordinator_id != inviter.pk:
-        raise MatchingError("Only the programme's coordinator can invite people.")
+    if not is_programme_coordinator(user=inviter, programme=cohort.programme_id):
+        raise MatchingError("Only the programme's coordinators can invite people.")
     if role not in MemberRole.values:
         raise MatchingError("Invite people as students or mentors.")
     cleaned = list(dict.fromkeys(e.strip().lower() for e in emails if e.strip()))
@@ -370,7 +369,7 @@ def cohort_invite(
         raise MatchingError(
             f"You can send {INVITATIONS_PER_DAY} invitations a day; {left} are left today."
         )
-    if not _invitation_batch_allowed(inviter):
+    if not invitation_batch_allowed(inviter):
         raise MatchingError("You have sent many invitations in the last hour; try again later.")
     created: list[CohortInvitation] = []
     for email in cleaned:
@@ -379,7 +378,7 @@ def cohort_invite(
         )
         if was_created:
             created.append(invitation)
-            _notify("email_invitation", invitation.pk)
+            enqueue_on_commit("matching.email_invitation", invitation.pk)
     return created
 
 
@@ -484,8 +483,6 @@ def round_choices_set(
 def round_start(*, matching_round: MatchingRound) -> MatchingRound:
     """Claim the round for a run and enqueue it; a conditional UPDATE makes a double
     click start one run only."""
-    from apps.matching import tasks
-
     mentors = CohortMembership.objects.filter(
         cohort_id=matching_round.cohort_id, role=MemberRole.MENTOR
     )
@@ -512,7 +509,7 @@ def round_start(*, matching_round: MatchingRound) -> MatchingRound:
         )
         if not claimed:
             raise MatchingError("This round is already running or published.")
-        transaction.on_commit(lambda: tasks.run_matching_round.delay(matching_round.pk))
+        enqueue_on_commit("matching.run_matching_round", matching_round.pk)
     matching_round.refresh_from_db()
     return matching_round
 

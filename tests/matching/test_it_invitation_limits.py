@@ -103,7 +103,7 @@ def test_someone_whose_role_staff_withdrew_can_no_longer_invite(client, coordina
 
 
 def test_only_the_programmes_coordinator_invites(coordinator, cohort):
-    other = ProgrammeFactory().coordinator
+    other = ProgrammeFactory().coordinators.get()
 
     with pytest.raises(MatchingError, match="programme's coordinator"):
         services.cohort_invite(

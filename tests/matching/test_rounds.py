@@ -56,13 +56,13 @@ def test_invite_sends_email_once_and_acceptance_adds_member(django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         services.cohort_invite(
             cohort=cohort,
-            inviter=cohort.programme.coordinator,
+            inviter=cohort.programme.coordinators.get(),
             emails=["new@example.org", "new@example.org"],
             role="mentor",
         )
         services.cohort_invite(
             cohort=cohort,
-            inviter=cohort.programme.coordinator,
+            inviter=cohort.programme.coordinators.get(),
             emails=["new@example.org"],
             role="mentor",
         )
@@ -228,6 +228,6 @@ def test_programme_summary_counts_members_and_match_rate():
     Mentorship.objects.create(student=students[0], mentor=mentors[0], status="active")
     summary = selectors.programme_summary(programme=cohort.programme)
     assert (summary["students"], summary["mentors"], summary["match_rate"]) == (2, 1, 50)
-    coordinator = cohort.programme.coordinator
+    coordinator = cohort.programme.coordinators.get()
     assert list(selectors.programmes_for_coordinator(user=coordinator)) == [cohort.programme]
     assert not selectors.programmes_for_coordinator(user=UserFactory()).exists()
