@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from apps.matching.enqueue import enqueue_on_commit
 from apps.matching.models import CoordinatorInvitation, Programme, ProgrammeCoordinator
+from apps.matching.programmes import invitation_batch_allowed
 from apps.matching.selectors import coordinator_invitation_is_for, is_programme_coordinator
-from apps.matching.services import MatchingError, invitation_batch_allowed
+from apps.matching.services import MatchingError
 
 if TYPE_CHECKING:
     from apps.accounts.models import User

@@ -10,7 +10,7 @@ from django_htmx.middleware import HtmxDetails
 
 from apps.accounts.models import User
 from apps.core.http import AuthenticatedHttpRequest
-from apps.matching import coordinators, selectors, services
+from apps.matching import coordinators, programmes, rounds, selectors
 from apps.matching.forms import (
     CohortForm,
     CoordinatorInviteForm,
@@ -88,12 +88,12 @@ def programme_list(request: Request) -> HttpResponse:
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            programme = services.programme_create(coordinator=request.user, **form.cleaned_data)
+            programme = programmes.programme_create(coordinator=request.user, **form.cleaned_data)
         except MatchingError as exc:
             form.add_error(None, str(exc))
         else:
             return redirect("matching:programme_detail", pk=programme.pk)
-    programmes = selectors.programmes_for_coordinator(user=request.user)
+    coordinated = selectors.programmes_for_coordinator(user=request.user)
     coordinator_invitations = selectors.coordinator_invitations_to(user=request.user)
     invitations = CohortInvitation.objects.filter(
         email__iexact=request.user.email, accepted_at__isnull=True
@@ -104,7 +104,7 @@ def programme_list(request: Request) -> HttpResponse:
         .prefetch_related(_open_rounds())
     )
     context = {
-        "programmes": programmes,
+        "programmes": coordinated,
         "form": form,
         "invitations": invitations,
         "coordinator_invitations": coordinator_invitations,
@@ -129,7 +129,7 @@ def programme_detail(request: Request, pk: int) -> HttpResponse:
     form = CohortForm(request.POST if request.method == "POST" and not inviting else None)
     coordinator_form = CoordinatorInviteForm(request.POST if inviting else None)
     if form.is_bound and form.is_valid():
-        cohort = services.cohort_create(programme=programme, name=form.cleaned_data["name"])
+        cohort = programmes.cohort_create(programme=programme, name=form.cleaned_data["name"])
         return redirect("matching:cohort_detail", pk=cohort.pk)
     if coordinator_form.is_bound and coordinator_form.is_valid():
         try:
@@ -203,7 +203,7 @@ def cohort_detail(request: Request, pk: int) -> HttpResponse:
     if request.method == "POST":
         if invite_form.is_bound and invite_form.is_valid():
             try:
-                created = services.cohort_invite(
+                created = programmes.cohort_invite(
                     cohort=cohort,
                     inviter=request.user,
                     emails=invite_form.cleaned_data["emails"],
@@ -215,7 +215,7 @@ def cohort_detail(request: Request, pk: int) -> HttpResponse:
                 messages.success(request, f"{len(created)} invitation(s) sent.")
                 return redirect("matching:cohort_detail", pk=cohort.pk)
         if round_form.is_bound and round_form.is_valid():
-            matching_round = services.round_create(cohort=cohort, **round_form.cleaned_data)
+            matching_round = rounds.round_create(cohort=cohort, **round_form.cleaned_data)
             return redirect("matching:round_detail", pk=matching_round.pk)
     members = cohort.memberships.select_related("user").order_by("role", "user__display_name")
     context = {
@@ -239,7 +239,7 @@ def invitation_accept(request: Request, token: str) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            services.invitation_accept(invitation=invitation, user=request.user)
+            programmes.invitation_accept(invitation=invitation, user=request.user)
         except MatchingError as exc:
             error = str(exc)
         else:
@@ -265,7 +265,7 @@ def round_detail(request: Request, pk: int) -> HttpResponse:
     form = RoundSettingsForm(request.POST or None, instance=matching_round)
     if request.method == "POST" and form.is_valid():
         try:
-            services.round_update_settings(
+            rounds.round_update_settings(
                 matching_round=MatchingRound.objects.get(pk=matching_round.pk),
                 **form.cleaned_data,
             )
@@ -298,12 +298,12 @@ def _round_action(request: Request, pk: int, action: str) -> HttpResponse:
     matching_round = _get_round_for_user(request.user, pk)
     try:
         if action == "open":
-            services.round_open(matching_round=matching_round)
+            rounds.round_open(matching_round=matching_round)
             messages.success(request, "Round opened; students can now rank mentors.")
         elif action == "run":
-            services.round_start(matching_round=matching_round)
+            rounds.round_start(matching_round=matching_round)
         elif action == "publish":
-            created = services.round_publish(matching_round=matching_round)
+            created = rounds.round_publish(matching_round=matching_round)
             messages.success(request, f"Published: {len(created)} mentorships created.")
     except MatchingError as exc:
         messages.error(request, str(exc))
@@ -333,7 +333,7 @@ def round_publish(request: Request, pk: int) -> HttpResponse:
 def pair_lock(request: Request, pk: int, pair_pk: int) -> HttpResponse:
     pair = _get_pair_for_user(request.user, pk, pair_pk)
     try:
-        services.pair_toggle_lock(pair=pair)
+        rounds.pair_toggle_lock(pair=pair)
     except MatchingError as exc:
         messages.error(request, str(exc))
     return redirect("matching:round_detail", pk=pk)
@@ -345,7 +345,7 @@ def pair_swap(request: Request, pk: int, pair_pk: int) -> HttpResponse:
     pair = _get_pair_for_user(request.user, pk, pair_pk)
     try:
         other = int(request.POST.get("other", ""))
-        services.pair_swap(matching_round=pair.round, first_id=pair.pk, second_id=other)
+        rounds.pair_swap(matching_round=pair.round, first_id=pair.pk, second_id=other)
     except ValueError:
         messages.error(request, "Choose a pair to swap with.")
     except MatchingError as exc:
@@ -371,7 +371,7 @@ def round_choices(request: Request, pk: int) -> HttpResponse:
     if request.method == "POST":
         ranked = [request.POST.get(f"rank_{i}", "") for i in range(1, len(mentors) + 1)]
         try:
-            services.round_choices_set(
+            rounds.round_choices_set(
                 matching_round=matching_round,
                 student=request.user,
                 mentor_ids=[int(v) for v in ranked if v.isdigit()],

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
+from apps.matching import features as feature_records
+from apps.matching import fit
+from apps.matching.fit import PairFit
 from apps.matching.models import (
     CohortInvitation,
     CohortMembership,
@@ -23,7 +26,6 @@ from apps.matching.models import (
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
-    from apps.matching.fit import PairFit
     from apps.matching.models import MatchingRound, MentorProfile
 
 
@@ -145,7 +147,6 @@ def mentor_search(
     """
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-    from apps.matching import fit, services
     from apps.matching.models import MentorProfile, StudentPreferences
 
     profiles = (
@@ -187,9 +188,10 @@ def mentor_search(
     if not found:
         return []
     prefs = StudentPreferences.objects.filter(user=viewer).first()
-    student = services.student_features(viewer, prefs)
+    student = feature_records.student_features(viewer, prefs)
     features = [
-        services.mentor_features(p, free_places=max(0, p.capacity - p.active_count)) for p in found
+        feature_records.mentor_features(p, free_places=max(0, p.capacity - p.active_count))
+        for p in found
     ]
     fits, _ = fit.score_pairs([student], features, apply_hard_filters=False)
     results = [

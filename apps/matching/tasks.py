@@ -9,7 +9,7 @@ import smtplib
 
 from celery import shared_task
 
-from apps.matching import emails, services
+from apps.matching import emails, rounds, services
 from apps.matching.models import CohortInvitation, CoordinatorInvitation
 
 # Only delivery problems are worth retrying; a missing row means the work is moot.
@@ -46,7 +46,7 @@ def email_coordinator_invitation(invitation_id: int) -> None:
 
 @shared_task(name="matching.run_matching_round")
 def run_matching_round(round_id: int) -> None:
-    services.round_run(round_id=round_id)
+    rounds.round_run(round_id=round_id)
 
 
 @shared_task(name="matching.expire_pending_requests")

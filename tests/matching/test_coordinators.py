@@ -162,9 +162,9 @@ def test_inviting_validates_and_caps(programme, coordinator, monkeypatch):
 
 
 def test_invitation_batches_share_the_hourly_allowance(programme, coordinator, monkeypatch):
-    from apps.matching import services
+    from apps.matching import programmes
 
-    monkeypatch.setattr(services, "INVITATION_BATCHES_PER_HOUR", 1)
+    monkeypatch.setattr(programmes, "INVITATION_BATCHES_PER_HOUR", 1)
     _invite(programme, coordinator, "a@example.org")
 
     with pytest.raises(MatchingError, match="try again later"):
@@ -217,9 +217,9 @@ def test_the_role_withdrawn_by_staff_ends_every_hold(programme, coordinator):
 
 
 def test_creating_a_programme_makes_its_creator_the_coordinator(coordinator):
-    from apps.matching import services
+    from apps.matching import programmes
 
-    programme = services.programme_create(coordinator=coordinator, name="New")
+    programme = programmes.programme_create(coordinator=coordinator, name="New")
 
     assert list(Programme.objects.get(pk=programme.pk).coordinators.all()) == [coordinator]
 
