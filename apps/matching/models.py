@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from apps.matching.fit import fit_percent
+
 if TYPE_CHECKING:
     from apps.accounts.models import User
 
@@ -462,3 +464,8 @@ class ProposedPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student_id} → {self.mentor_id}"
+
+    @property
+    def percent(self) -> int:
+        """The proposed pair's fit as people see it everywhere (``fit.fit_percent``)."""
+        return fit_percent(self.score)

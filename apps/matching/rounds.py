@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -352,7 +353,10 @@ def pair_swap(*, matching_round: MatchingRound, first_id: int, second_id: int) -
         pair.rank_obtained = None
         pair.explanation = "Set by the coordinator (swap)."
         pair.unmatched_reason = "" if pair.mentor_id else "Unassigned by the coordinator."
-        pair.components = {}
+        # The new pair shows its own fit, scored as any run scores it.
+        pair_fit = _swapped_fit(pair, matching_round) if pair.mentor_id else None
+        pair.score = pair_fit.total if pair_fit else 0.0
+        pair.components = pair_fit.components if pair_fit else {}
         pair.save(
             update_fields=[
                 "mentor",
@@ -360,9 +364,20 @@ def pair_swap(*, matching_round: MatchingRound, first_id: int, second_id: int) -
                 "rank_obtained",
                 "explanation",
                 "unmatched_reason",
+                "score",
                 "components",
             ]
         )
+
+
+def _swapped_fit(pair: ProposedPair, matching_round: MatchingRound) -> fit.PairFit:
+    student = get_user_model().objects.select_related("student_preferences").get(pk=pair.student_id)
+    profile, _ = MentorProfile.objects.select_related("user").get_or_create(user_id=pair.mentor_id)
+    return fit.pair_fit(
+        student_features(student, getattr(student, "student_preferences", None)),
+        mentor_features(profile, free_places=profile.capacity),
+        matching_round.weights,
+    )
 
 
 def round_publish(*, matching_round: MatchingRound) -> list[Mentorship]:

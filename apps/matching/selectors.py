@@ -18,15 +18,17 @@ from apps.matching.models import (
     CohortInvitation,
     CohortMembership,
     CoordinatorInvitation,
+    MentorProfile,
     Mentorship,
     Programme,
     ProgrammeCoordinator,
     ShareArea,
+    StudentPreferences,
 )
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
-    from apps.matching.models import MatchingRound, MentorProfile
+    from apps.matching.models import MatchingRound
 
 
 def _share_filter(area: str, prefix: str = "") -> Q:
@@ -147,19 +149,7 @@ def mentor_search(
     """
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-    from apps.matching.models import MentorProfile, StudentPreferences
-
-    profiles = (
-        MentorProfile.objects.filter(user__is_mentor=True, user__is_active=True)
-        .exclude(user=viewer)
-        .select_related("user")
-        .annotate(
-            active_count=Count(
-                "user__mentorships_as_mentor",
-                filter=Q(user__mentorships_as_mentor__status=Mentorship.Status.ACTIVE),
-            )
-        )
-    )
+    profiles = _mentor_profiles(viewer)
     if accepting_only:
         profiles = profiles.filter(accepting=True)
     if seniority:
@@ -184,21 +174,48 @@ def mentor_search(
         )
     else:
         profiles = profiles.order_by("pk")
-    found = list(profiles[:limit])
-    if not found:
+    results = _scored(viewer, list(profiles[:limit]))
+    results.sort(key=lambda r: -r.fit.total)
+    return results
+
+
+def mentor_fit(*, viewer: User, mentor_id: int) -> MentorResult | None:
+    """The mentor's fit for ``viewer`` as the mentor's page shows it: the very figure
+    search shows, since both score the pair with ``fit.pair_fit`` alone."""
+    profile = _mentor_profiles(viewer).filter(user_id=mentor_id).first()
+    if profile is None:
+        return None
+    return _scored(viewer, [profile])[0]
+
+
+def _mentor_profiles(viewer: User) -> QuerySet[MentorProfile]:
+    return (
+        MentorProfile.objects.filter(user__is_mentor=True, user__is_active=True)
+        .exclude(user=viewer)
+        .select_related("user")
+        .annotate(
+            active_count=Count(
+                "user__mentorships_as_mentor",
+                filter=Q(user__mentorships_as_mentor__status=Mentorship.Status.ACTIVE),
+            )
+        )
+    )
+
+
+def _scored(viewer: User, profiles: list[MentorProfile]) -> list[MentorResult]:
+    if not profiles:
         return []
     prefs = StudentPreferences.objects.filter(user=viewer).first()
     student = feature_records.student_features(viewer, prefs)
-    features = [
-        feature_records.mentor_features(p, free_places=max(0, p.capacity - p.active_count))
-        for p in found
-    ]
-    fits, _ = fit.score_pairs([student], features, apply_hard_filters=False)
-    results = [
-        MentorResult(profile=p, fit=fits[(student.id, f.id)], free_places=f.free_places)
-        for p, f in zip(found, features, strict=True)
-    ]
-    results.sort(key=lambda r: -r.fit.total)
+    results = []
+    for profile in profiles:
+        free_places = max(0, profile.capacity - profile.active_count)  # type: ignore[attr-defined]
+        mentor = feature_records.mentor_features(profile, free_places=free_places)
+        results.append(
+            MentorResult(
+                profile=profile, fit=fit.pair_fit(student, mentor), free_places=free_places
+            )
+        )
     return results
 
 
@@ -210,7 +227,7 @@ class MentorResult:
 
     @property
     def percent(self) -> int:
-        return round(self.fit.total * 100)
+        return self.fit.percent
 
 
 # --- Who runs a programme ----------------------------------------------------------------
@@ -330,5 +347,7 @@ def round_results(*, matching_round: MatchingRound) -> dict[str, Any]:
         "unmatched": [p for p in pairs if p.mentor_id is None],
         "match_rate": round(100 * len(matched) / len(pairs)) if pairs else None,
         "mean_rank": round(sum(ranks) / len(ranks), 2) if ranks else None,
-        "mean_score": round(sum(p.score for p in matched) / len(matched), 3) if matched else None,
+        "mean_percent": (
+            fit.fit_percent(sum(p.score for p in matched) / len(matched)) if matched else None
+        ),
     }

@@ -128,14 +128,7 @@ def mentor_detail(request: Request, user_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Request sent to {profile.user.name}.")
             return redirect("matching:mentorship_list")
-    result = next(
-        (
-            r
-            for r in selectors.mentor_search(viewer=request.user, accepting_only=False)
-            if r.profile.pk == profile.pk
-        ),
-        None,
-    )
+    result = selectors.mentor_fit(viewer=request.user, mentor_id=profile.user_id)
     existing = Mentorship.objects.filter(
         student=request.user,
         mentor=profile.user,
