@@ -3,6 +3,8 @@ and the access a co-coordinator gets (the same as the first coordinator's, no mo
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import User
@@ -141,3 +143,22 @@ def test_stepping_down_leads_back_to_the_programme_list(client, programme, coord
 
     assert response["Location"] == reverse("matching:programme_list")
     assert list(programme.coordinators.all()) == [coordinator]
+
+
+def test_the_programme_page_costs_the_same_queries_with_more_coordinators(
+    client, programme, coordinator
+):
+    client.force_login(coordinator)
+    url = reverse("matching:programme_detail", args=[programme.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for n in range(5):
+        programme.coordinators.add(UserFactory(is_coordinator=True))
+        CoordinatorInvitation.objects.create(programme=programme, email=f"p{n}@example.org")
+
+    assert queries() == few
