@@ -251,9 +251,9 @@ def plan_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "timeline": selectors.timeline_layout(plan=plan, milestones=milestones),
             "milestones_by_date": sorted(milestones, key=lambda m: (m.target_date, m.position)),
             "progress": progress,
-            "chart": selectors.completion_chart(
-                series, total=progress["total"] - progress["skipped"]
-            ),
+            # The goal line is the page's own "of N": plan_progress alone says which
+            # milestones count, so the chart never subtracts anything on its own.
+            "chart": selectors.completion_chart(series, total=progress["total"]),
         },
     )
 
