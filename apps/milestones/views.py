@@ -30,7 +30,6 @@ from apps.milestones.forms import (
     MoveForm,
     PlanForm,
     PlanFromTemplateForm,
-    PlanTemplateForm,
     StatusForm,
 )
 from apps.milestones.models import ActionItem, CalendarFeed, Category, Milestone, Plan, Status
@@ -527,50 +526,6 @@ def action_item_convert(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         return redirect("milestones:checkin_list", pk=item.checkin.plan_id)
     messages.success(request, f"“{milestone.title}” is now a milestone of your plan.")
     return redirect("milestones:checkin_list", pk=item.checkin.plan_id)
-
-
-# --- Templates --------------------------------------------------------------------------------
-
-
-@require_GET
-def template_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "milestones/template_list.html",
-        {
-            "templates": selectors.template_choices(user=request.user),
-            "can_create": request.user.is_coordinator,
-        },
-    )
-
-
-@require_GET
-def template_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    template = selectors.template_get(slug=slug, user=request.user)
-    if template is None:
-        raise Http404("No such template.")
-    titles = {m.key: m.title for m in template.milestones}
-    return render(
-        request,
-        "milestones/template_detail.html",
-        {"template": template, "titles": titles, "categories": dict(Category.choices)},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def template_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not request.user.is_coordinator:
-        raise Http404("Only coordinators write templates.")
-    form = PlanTemplateForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            template = services.plan_template_create(created_by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, "Template saved; everyone can now start a plan from it.")
-            return redirect("milestones:template_detail", slug=f"custom-{template.pk}")
-    return render(request, "milestones/template_form.html", {"form": form})
 
 
 # --- Calendar feed ------------------------------------------------------------------------------
