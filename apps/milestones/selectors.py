@@ -57,7 +57,9 @@ def plans_shared_with(*, viewer: User) -> QuerySet[Plan]:
 
 
 def _plan_rows(plan: Plan) -> QuerySet[Milestone]:
-    """Milestones as the plan page shows them: with their dependencies and comment count."""
+    """Milestones as the plan page shows them: with their comment count and, as a plain
+    list in ``depends_on``, their dependencies (a list, not a manager per row, because
+    the page reads them for hundreds of rows)."""
     return (
         Milestone.objects.filter(plan=plan)
         .annotate(comment_count=Count("comments", distinct=True))
@@ -65,6 +67,7 @@ def _plan_rows(plan: Plan) -> QuerySet[Milestone]:
             Prefetch(
                 "dependencies",
                 queryset=Milestone.objects.only("pk", "title", "status", "plan_id"),
+                to_attr="depends_on",
             )
         )
         .order_by("position", "pk")
@@ -294,6 +297,11 @@ def timeline_layout(*, plan: Plan, milestones: list[Milestone]) -> dict[str, Any
             "y": y_of(m.category),
             "overdue": m.is_overdue,
         }
+
+    def depends_on(m: Milestone) -> list[Milestone]:
+        loaded = getattr(m, "depends_on", None)  # as plan_milestones gives them
+        return list(m.dependencies.all()) if loaded is None else loaded
+
     edges = [
         {
             "x1": points[d.pk]["x"],
@@ -302,7 +310,7 @@ def timeline_layout(*, plan: Plan, milestones: list[Milestone]) -> dict[str, Any
             "y2": points[m.pk]["y"],
         }
         for m in milestones
-        for d in m.dependencies.all()
+        for d in depends_on(m)
         if d.pk in points
     ]
     height = TIMELINE_TOP + TIMELINE_ROW * max(1, len(categories)) + 10

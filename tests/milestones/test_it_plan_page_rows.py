@@ -51,7 +51,10 @@ def test_plan_page_runs_the_same_queries_at_any_size(
     with django_assert_num_queries(PLAN_PAGE_QUERIES):
         response = client.get(url)
 
-    assert response.content.decode().count('class="milestone milestone-') == size
+    html = response.content.decode()
+    assert html.count('class="milestone milestone-') == size
+    assert html.count("Depends on: Step ") == size - 1
+    assert f"<title>{plan.title} · Pacer</title>" in html
 
 
 def test_a_row_costs_well_under_a_kilobyte_and_carries_no_form(client, student):
