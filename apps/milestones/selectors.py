@@ -56,20 +56,28 @@ def plans_shared_with(*, viewer: User) -> QuerySet[Plan]:
     return _with_counts(qs.select_related("owner")).order_by("owner__display_name", "title")
 
 
-def plan_milestones(*, plan: Plan, status: str = "", category: str = "") -> list[Milestone]:
-    """The plan's milestones in order, each with its dependencies and comment count
-    (three queries in all)."""
-    qs = (
+def _plan_rows(plan: Plan) -> QuerySet[Milestone]:
+    """Milestones as the plan page shows them: with their comment count and, as a plain
+    list in ``depends_on``, their dependencies (a list, not a manager per row, because
+    the page reads them for hundreds of rows)."""
+    return (
         Milestone.objects.filter(plan=plan)
         .annotate(comment_count=Count("comments", distinct=True))
         .prefetch_related(
             Prefetch(
                 "dependencies",
                 queryset=Milestone.objects.only("pk", "title", "status", "plan_id"),
+                to_attr="depends_on",
             )
         )
         .order_by("position", "pk")
     )
+
+
+def plan_milestones(*, plan: Plan, status: str = "", category: str = "") -> list[Milestone]:
+    """The plan's milestones in order, each with its dependencies and comment count
+    (two queries in all)."""
+    qs = _plan_rows(plan)
     if status:
         qs = qs.filter(status=status)
     if category:
@@ -78,6 +86,13 @@ def plan_milestones(*, plan: Plan, status: str = "", category: str = "") -> list
     for m in milestones:
         m.plan = plan  # spare a query per row when templates reach for m.plan
     return milestones
+
+
+def plan_milestone(*, milestone: Milestone) -> Milestone:
+    """One milestone as ``plan_milestones`` gives it, for redrawing its row alone."""
+    row = _plan_rows(milestone.plan).get(pk=milestone.pk)
+    row.plan = milestone.plan
+    return row
 
 
 @dataclass
@@ -282,6 +297,11 @@ def timeline_layout(*, plan: Plan, milestones: list[Milestone]) -> dict[str, Any
             "y": y_of(m.category),
             "overdue": m.is_overdue,
         }
+
+    def depends_on(m: Milestone) -> list[Milestone]:
+        loaded = getattr(m, "depends_on", None)  # as plan_milestones gives them
+        return list(m.dependencies.all()) if loaded is None else loaded
+
     edges = [
         {
             "x1": points[d.pk]["x"],
@@ -290,7 +310,7 @@ def timeline_layout(*, plan: Plan, milestones: list[Milestone]) -> dict[str, Any
             "y2": points[m.pk]["y"],
         }
         for m in milestones
-        for d in m.dependencies.all()
+        for d in depends_on(m)
         if d.pk in points
     ]
     height = TIMELINE_TOP + TIMELINE_ROW * max(1, len(categories)) + 10

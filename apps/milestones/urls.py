@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.milestones import views
+from apps.milestones import template_views, views
 
 app_name = "milestones"
 urlpatterns = [
@@ -21,9 +21,9 @@ urlpatterns = [
     path("milestones/<int:pk>/move/", views.milestone_move, name="milestone_move"),
     path("milestones/<int:pk>/comments/", views.comment_add, name="comment_add"),
     path("action-items/<int:pk>/milestone/", views.action_item_convert, name="action_item_convert"),
-    path("templates/", views.template_list, name="template_list"),
-    path("templates/new/", views.template_create, name="template_create"),
-    path("templates/<slug:slug>/", views.template_detail, name="template_detail"),
+    path("templates/", template_views.template_list, name="template_list"),
+    path("templates/new/", template_views.template_create, name="template_create"),
+    path("templates/<slug:slug>/", template_views.template_detail, name="template_detail"),
     path("calendar/", views.calendar_settings, name="calendar_settings"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

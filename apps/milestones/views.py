@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import icalendar
 from django.contrib import messages
@@ -29,7 +30,6 @@ from apps.milestones.forms import (
     MoveForm,
     PlanForm,
     PlanFromTemplateForm,
-    PlanTemplateForm,
     StatusForm,
 )
 from apps.milestones.models import ActionItem, CalendarFeed, Category, Milestone, Plan, Status
@@ -150,6 +150,14 @@ def _view_state(data: Any) -> dict[str, str]:
     }
 
 
+def _state_query(state: dict[str, str]) -> str:
+    """The view state as a query-string prefix (``"group=category&"``), so a link that
+    opens one row's controls without JavaScript keeps the grouping and filters."""
+    names = {"group": "group", "status": "filter_status", "category": "filter_category"}
+    pairs = {names[k]: v for k, v in state.items() if v and not (k == "group" and v == "year")}
+    return urlencode(pairs) + "&" if pairs else ""
+
+
 def _plan_context(request: AuthenticatedHttpRequest, plan: Plan, state: dict[str, str]) -> dict:
     milestones = selectors.plan_milestones(
         plan=plan, status=state["status"], category=state["category"]
@@ -161,15 +169,20 @@ def _plan_context(request: AuthenticatedHttpRequest, plan: Plan, state: dict[str
         "milestone_count": len(milestones),
         "progress": selectors.plan_progress(plan=plan),
         "state": state,
+        "state_query": _state_query(state),
         "status_choices": Status.choices,
         "category_choices": Category.choices,
         "filtered": bool(state["status"] or state["category"]),
     }
 
 
-def _render_plan_body(request: AuthenticatedHttpRequest, plan: Plan) -> HttpResponse:
+def _render_plan_body(
+    request: AuthenticatedHttpRequest, plan: Plan, *, manage_pk: int | None = None
+) -> HttpResponse:
     state = _view_state(request.POST if request.method == "POST" else request.GET)
-    return render(request, f"{PLAN_TEMPLATE}#plan-body", _plan_context(request, plan, state))
+    context = _plan_context(request, plan, state)
+    context["manage_pk"] = manage_pk
+    return render(request, f"{PLAN_TEMPLATE}#plan-body", context)
 
 
 @require_GET
@@ -181,6 +194,10 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return render(request, f"{PLAN_TEMPLATE}#plan-body", context)
     if context["can_edit"]:
         context["add_form"] = MilestoneForm(plan=plan, initial={"target_date": plan.start_date})
+        # Rows show their controls one at a time (htmx swaps them in); this is the same
+        # for a browser without JavaScript, through a link to the page with one row open.
+        manage = request.GET.get("manage", "")
+        context["manage_pk"] = int(manage) if manage.isdigit() else None
     return render(request, PLAN_TEMPLATE, context)
 
 
@@ -233,9 +250,9 @@ def plan_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "timeline": selectors.timeline_layout(plan=plan, milestones=milestones),
             "milestones_by_date": sorted(milestones, key=lambda m: (m.target_date, m.position)),
             "progress": progress,
-            "chart": selectors.completion_chart(
-                series, total=progress["total"] - progress["skipped"]
-            ),
+            # The goal line is the page's own "of N": plan_progress alone says which
+            # milestones count, so the chart never subtracts anything on its own.
+            "chart": selectors.completion_chart(series, total=progress["total"]),
         },
     )
 
@@ -252,6 +269,7 @@ def _row_response(
         "can_edit": True,
         "progress": selectors.plan_progress(plan=milestone.plan),
         "status_choices": Status.choices,
+        "manage": True,
         **extra,
     }
     return render(request, "milestones/_row_response.html", context)
@@ -280,6 +298,10 @@ def milestone_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             context["add_form"] = MilestoneForm(plan=plan, initial={"target_date": plan.start_date})
             context["added"] = milestone
             return render(request, "milestones/_add_response.html", context)
+    if request.htmx and request.GET.get("fragment") == "dependencies":
+        return render(
+            request, f"{PLAN_TEMPLATE}#dependency-choices", {"plan": plan, "add_form": form}
+        )
     if request.htmx:
         return render(request, f"{PLAN_TEMPLATE}#add-form", {"plan": plan, "add_form": form})
     return render(request, "milestones/milestone_form.html", {"plan": plan, "form": form})
@@ -289,8 +311,7 @@ def milestone_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def milestone_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     milestone = _get_milestone_for_user(request.user, pk)
     if request.htmx and request.GET.get("fragment") == "row":
-        m = selectors.plan_milestones(plan=milestone.plan)
-        row = next(x for x in m if x.pk == milestone.pk)
+        row = selectors.plan_milestone(milestone=milestone)
         return render(
             request,
             f"{PLAN_TEMPLATE}#milestone-row",
@@ -299,6 +320,8 @@ def milestone_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
                 "plan": milestone.plan,
                 "can_edit": milestone.plan.owner_id == request.user.pk,
                 "status_choices": Status.choices,
+                "manage": True,
+                "opened": True,
             },
         )
     return render(
@@ -335,8 +358,9 @@ def milestone_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             if not request.htmx:
                 messages.success(request, "Milestone saved.")
                 return redirect("milestones:plan_detail", pk=plan.pk)
-            # Its year or category may have changed, so the whole list is redrawn.
-            return retarget(_render_plan_body(request, plan), "#plan-body")
+            # Its year or category may have changed, so the whole list is redrawn, with
+            # this row's controls still open.
+            return retarget(_render_plan_body(request, plan, manage_pk=milestone.pk), "#plan-body")
     if request.htmx:
         return render(request, "milestones/_milestone_edit.html", {"m": milestone, "form": form})
     return render(
@@ -368,9 +392,7 @@ def milestone_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         if error:
             messages.error(request, error)
         return redirect("milestones:plan_detail", pk=milestone.plan_id)
-    milestone = next(
-        m for m in selectors.plan_milestones(plan=milestone.plan) if m.pk == milestone.pk
-    )
+    milestone = selectors.plan_milestone(milestone=milestone)
     return _row_response(
         request,
         milestone,
@@ -405,6 +427,8 @@ def milestone_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     state = _view_state(request.POST)
     context = _plan_context(request, milestone.plan, state)
     context["moved"] = (milestone.pk, form.cleaned_data.get("direction") if form.is_valid() else "")
+    # The moved row keeps its controls open, so pressing the same button moves it again.
+    context["manage_pk"] = milestone.pk
     return render(request, f"{PLAN_TEMPLATE}#plan-body", context)
 
 
@@ -502,50 +526,6 @@ def action_item_convert(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         return redirect("milestones:checkin_list", pk=item.checkin.plan_id)
     messages.success(request, f"“{milestone.title}” is now a milestone of your plan.")
     return redirect("milestones:checkin_list", pk=item.checkin.plan_id)
-
-
-# --- Templates --------------------------------------------------------------------------------
-
-
-@require_GET
-def template_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "milestones/template_list.html",
-        {
-            "templates": selectors.template_choices(user=request.user),
-            "can_create": request.user.is_coordinator,
-        },
-    )
-
-
-@require_GET
-def template_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    template = selectors.template_get(slug=slug, user=request.user)
-    if template is None:
-        raise Http404("No such template.")
-    titles = {m.key: m.title for m in template.milestones}
-    return render(
-        request,
-        "milestones/template_detail.html",
-        {"template": template, "titles": titles, "categories": dict(Category.choices)},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def template_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not request.user.is_coordinator:
-        raise Http404("Only coordinators write templates.")
-    form = PlanTemplateForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            template = services.plan_template_create(created_by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, "Template saved; everyone can now start a plan from it.")
-            return redirect("milestones:template_detail", slug=f"custom-{template.pk}")
-    return render(request, "milestones/template_form.html", {"form": form})
 
 
 # --- Calendar feed ------------------------------------------------------------------------------

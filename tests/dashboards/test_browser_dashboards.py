@@ -3,6 +3,7 @@ shows up in the mentor's table."""
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from apps.milestones.models import Milestone, MilestoneComment
 from tests.accounts.factories import UserFactory
@@ -61,8 +62,11 @@ def test_student_marks_done_and_mentor_table_reflects_it(page, browser, live_ser
     # The student marks a milestone done with the plans app's own status control.
     browser_login(page, student)
     page.goto(reverse("milestones:plan_detail", args=[open_one.plan_id]))
+    page.get_by_role("link", name=f"Change “{open_one.title}”").click()
+    status = page.get_by_label(f"Status of “{open_one.title}”")
+    expect(status).to_be_focused()  # htmx focuses the controls once they are wired up
     with page.expect_response(lambda r: "/status/" in r.url and r.status == 200):
-        page.get_by_label(f"Status of “{open_one.title}”").select_option("done")
+        status.select_option("done")
     open_one.refresh_from_db()
     assert open_one.status == "done"
 

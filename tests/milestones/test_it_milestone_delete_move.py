@@ -27,8 +27,12 @@ def test_only_the_owner_deletes(viewer, viewer_client, milestone):
 
 def test_delete_asks_for_confirmation(client, student, milestone):
     client.force_login(student)
-    html = client.get(reverse("milestones:plan_detail", args=[milestone.plan_id])).content.decode()
-    assert 'hx-confirm="Delete' in html
+    row = client.get(
+        reverse("milestones:milestone_detail", args=[milestone.pk]),
+        {"fragment": "row"},
+        headers=HTMX,
+    ).content.decode()
+    assert 'hx-confirm="Delete' in row
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)

@@ -1,10 +1,15 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.milestones.models import Status
+from apps.core.demo import DemoContext
+from apps.core.registry import demo_seeders
+from apps.milestones.models import Plan, Status
+from apps.milestones.selectors import plan_progress
+from tests.accounts.factories import UserFactory
 from tests.milestones.conftest import VIEWERS, assert_denied
 from tests.milestones.factories import MilestoneFactory
 
@@ -63,3 +68,29 @@ def test_timeline_query_count_does_not_grow(client, student, plan, django_assert
     MilestoneFactory.create_batch(40, plan=plan)
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(reverse("milestones:plan_timeline", args=[plan.pk]))
+
+
+def _headline_and_chart_totals(html):
+    headline = re.search(r"<strong>(\d+) of (\d+) done</strong>", html)
+    goal = re.search(r'class="chart-label"[^>]*>(\d+) \(all\)</text>', html)
+    title = re.search(r"Milestones completed over time: (\d+) of (\d+) by now", html)
+    return int(headline[2]), int(goal[1]), int(title[2])
+
+
+def test_the_chart_counts_out_of_the_same_total_as_the_page(client):
+    """The demo student's plan has a skipped milestone: the chart's goal line and the
+    progress line above it must count the same milestones."""
+    demo = DemoContext(
+        student=UserFactory(is_student=True),
+        mentor=UserFactory(is_mentor=True),
+        coordinator=UserFactory(is_coordinator=True),
+    )
+    dict(demo_seeders.items())["plans"](demo)
+    plan = Plan.objects.get(owner=demo.student)
+    assert plan.milestones.filter(status=Status.SKIPPED).exists()
+    client.force_login(demo.student)
+
+    html = client.get(reverse("milestones:plan_timeline", args=[plan.pk])).content.decode()
+
+    page_total, goal_total, title_total = _headline_and_chart_totals(html)
+    assert goal_total == title_total == page_total == plan_progress(plan=plan)["total"]
