@@ -4,7 +4,7 @@
     uv run python -m bench.dashboards_bench --scale 0.1    # a tenth of the people
     uv run python -m bench.dashboards_bench --reuse        # keep the seeded database
 
-Seeds a separate database (``pacer_bench``, dropped and recreated) with 200 mentors
+Seeds a separate database (``pacer_bench``, or ``$BENCH_DB_NAME``; dropped and recreated) with 200 mentors
 and 2,000 students, each student with 40 milestones, 100 reading items (a third read),
 review cards, two paper drafts aimed at venues with deadlines and five contacts; the
 first mentor has 50 mentees. Starts gunicorn on loopback (``--workers 2 --threads 4``,
@@ -40,7 +40,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DB_NAME = "pacer_bench"
+DB_NAME = os.environ.get("BENCH_DB_NAME", "pacer_bench")
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 WORKERS, THREADS = 2, 4
 TARGET_RATIO = 6.0
