@@ -41,7 +41,7 @@ def _active_mentorships(user_ref: str, field: str) -> Coalesce:
 
 def student_figures(
     *, programme_ids: list[int], now: dt.datetime
-) -> tuple[dict[int, Figures], dict[int, set[int]], dict[int, dict]]:
+) -> tuple[dict[int, Figures], dict[int, set[int]], dict[int, Any]]:
     """Figures of every student of the programmes, which programmes each is in, and
     their name, email and number of active mentors (three queries)."""
     memberships = list(_students(programme_ids).values_list("user_id", "cohort__programme_id"))
@@ -50,7 +50,7 @@ def student_figures(
         programmes_of.setdefault(user_id, set()).add(programme_id)
     ids = _students(programme_ids).values("user_id")
     # A coordinator sees their students' plan figures, not their reading or papers.
-    people = {
+    people: dict[int, Any] = {
         u["pk"]: u
         for u in get_user_model()
         .objects.filter(pk__in=ids)

@@ -11,6 +11,7 @@ queries, whatever the number of people or rows.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -207,7 +208,7 @@ def figure_annotations(
     return out
 
 
-def figures_of(row: dict[str, Any], person: Person, *, now: dt.datetime) -> Figures:
+def figures_of(row: Mapping[str, Any], person: Person, *, now: dt.datetime) -> Figures:
     """A person's ``Figures`` from a row annotated by ``figure_annotations``."""
     f = Figures(
         student_id=person.student_id,

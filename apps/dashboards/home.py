@@ -5,6 +5,7 @@ student's own areas; the rest are the owning apps' selectors. A fixed number of 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,7 @@ from apps.dashboards.figures import Person, figure_annotations, figures_of
 from apps.matching.models import Mentorship, Programme
 from apps.matching.selectors import programmes_for_coordinator
 from apps.milestones.models import CLOSED_STATUSES, Milestone, Plan
-from apps.milestones.selectors import category_progress, comments_on_milestones_of
+from apps.milestones.selectors import category_progress, recent_comments_for
 from apps.nudges.models import Kind, KindPreference, NudgeSettings
 from apps.nudges.snoozes import snooze_active
 from apps.readinglists.models import ReadingList
@@ -26,6 +27,8 @@ from apps.research.selectors import drafts_for_owner, followups_due
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
+
+Rows = Sequence[Mapping[str, Any]]
 
 # Snoozing an action on the home page quiets the nudges about the same object too.
 SNOOZE_KINDS: dict[str, tuple[str, ...]] = {
@@ -58,7 +61,7 @@ def local_horizon(*, days: int, now: dt.datetime) -> dt.datetime:
     return (local + dt.timedelta(days=days)).replace(hour=23, minute=59, second=59, microsecond=0)
 
 
-def _facts(user: User, now: dt.datetime) -> dict[str, Any]:
+def _facts(user: User, now: dt.datetime) -> Mapping[str, Any]:
     me = user.pk
     return (
         get_user_model()
@@ -136,7 +139,7 @@ def student_home(*, user: User, now: dt.datetime | None = None) -> dict[str, Any
     )
     cards = 0 if facts["cards_snoozed"] else figures.cards_due
     actions = _actions(milestones, drafts, followups, cards=cards, today=today)
-    comments = comments_on_milestones_of(owners=[me], limit=5, exclude_author=me)
+    comments = recent_comments_for(owners=[me], limit=5, exclude_author=me)
     return {
         "figures": figures,
         "actions": actions[:5],
@@ -154,7 +157,7 @@ def student_home(*, user: User, now: dt.datetime | None = None) -> dict[str, Any
 
 
 def _actions(
-    milestones: list[dict], drafts: list[dict], followups: list[dict], *, cards: int, today: dt.date
+    milestones: Rows, drafts: Rows, followups: Rows, *, cards: int, today: dt.date
 ) -> list[NextAction]:
     actions: list[NextAction] = []
     for m in milestones:
@@ -218,7 +221,7 @@ def _actions(
     return actions
 
 
-def _deadlines(milestones: list[dict], drafts: list[dict], *, today: dt.date) -> list[dict]:
+def _deadlines(milestones: Rows, drafts: Rows, *, today: dt.date) -> list[dict]:
     deadlines = [
         {
             "date": m["target_date"],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
@@ -28,10 +29,10 @@ from apps.matching.models import MentorNote, Mentorship
 from apps.matching.selectors import mentee_ids_sharing
 from apps.milestones.selectors import (
     checkins_of,
-    comments_on_milestones_of,
     open_milestones,
     percent,
     plans_with_progress,
+    recent_comments_for,
     recent_completions,
 )
 from apps.research.models import ACTIVE_STAGES
@@ -91,12 +92,7 @@ def _mentor_visible(mentor: User) -> dict[str, Any]:
     return {area: mentee_ids_sharing(mentor=mentor, area=area) for area in AREAS}
 
 
-def mentee_rows(*, mentor: User, now: dt.datetime | None = None) -> list[Figures]:
-    """One row of figures per active mentee (one query)."""
-    return _rows(mentor, statuses=[Mentorship.Status.ACTIVE], now=now or timezone.now())
-
-
-def _rows(mentor: User, *, statuses: list[str], now: dt.datetime) -> list[Figures]:
+def _rows(mentor: User, *, statuses: Sequence[str], now: dt.datetime) -> list[Figures]:
     """The mentor's mentorships in ``statuses``, oldest first, the active ones with their
     mentee's figures (one query: the figures ride on the mentorships as annotations)."""
     mentorships = (
@@ -230,7 +226,7 @@ def mentee_detail(*, mentorship: Mentorship, now: dt.datetime | None = None) -> 
         detail["plan"] = {
             "plans": plans,
             "open_milestones": open_milestones(owners=owners, limit=12),
-            "comments": list(comments_on_milestones_of(owners=owners, limit=10)),
+            "comments": list(recent_comments_for(owners=owners, limit=10)),
             "checkins": checkins_of(owners=owners, limit=5),
         }
     if "reading" in shared:

@@ -392,13 +392,14 @@ def milestone_figures(*, owner_ref: str, today: datetime.date) -> dict[str, Subq
 
 def recent_completions(*, owners: QuerySet | list[int], limit: int) -> list[dict[str, Any]]:
     """The latest milestones done by ``owners``, newest first (one query)."""
-    return list(
+    rows = (
         Milestone.objects.filter(
             plan__owner_id__in=owners, status=Status.DONE, completed_at__isnull=False
         )
         .order_by("-completed_at", "-pk")
         .values("pk", "title", "completed_at", student_id=F("plan__owner_id"))[:limit]
     )
+    return [dict(r) for r in rows]
 
 
 def completions_by_month(
@@ -431,7 +432,7 @@ def open_milestones(*, owners: QuerySet | list[int], limit: int) -> list[Milesto
     )
 
 
-def comments_on_milestones_of(
+def recent_comments_for(
     *, owners: QuerySet | list[int], limit: int, exclude_author: int | None = None
 ) -> QuerySet[MilestoneComment]:
     """The latest comments on milestones of ``owners``, newest first."""

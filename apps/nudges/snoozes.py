@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -31,7 +32,7 @@ def snooze_active(
 ) -> Exists:
     """``EXISTS`` of a snooze of ``kinds`` still running at ``now``, about the object
     whose id is ``object_ref`` (an outer column name, or a fixed id)."""
-    object_id = OuterRef(object_ref) if isinstance(object_ref, str) else object_ref
+    object_id: Any = OuterRef(object_ref) if isinstance(object_ref, str) else object_ref
     return Exists(
         Snooze.objects.filter(
             user_id=user_id, kind__in=list(kinds), object_id=object_id, until__gt=now

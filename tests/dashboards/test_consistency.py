@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.dashboards.selectors import mentee_rows
+from apps.dashboards.selectors import mentor_dashboard
 from apps.matching.models import Cohort, CohortMembership, Programme
 from apps.milestones.models import Category, Milestone, Plan
 from apps.milestones.models import Status as MStatus
@@ -162,6 +162,6 @@ def test_mentor_weekly_digest_reports_the_dashboards_overdue_count():
 
     (item,) = Notification.objects.filter(user=mentor, kind=Kind.MENTOR_WEEKLY)
     with timezone.override(dt.UTC):
-        (row,) = mentee_rows(mentor=mentor, now=monday)
+        (row,) = mentor_dashboard(mentor=mentor, now=monday)["rows"]
     assert row.overdue == 2
     assert f"{row.name}: {row.overdue} overdue" in item.body
