@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from apps.dashboards.figures import Figures, Person, display_name, figure_annotations, figures_of
 from apps.matching.models import CohortMembership, MemberRole, Mentorship, Programme
+from apps.matching.selectors import coordinated_programme_ids
 from apps.milestones.selectors import completions_by_month, percent
 
 if TYPE_CHECKING:
@@ -112,7 +113,9 @@ def coordinator_overview(*, user: User, now: dt.datetime | None = None) -> list[
     monthly completion series, in a fixed number of queries."""
     now = now or timezone.now()
     programmes = list(
-        Programme.objects.filter(coordinator=user).order_by("name").values("pk", "name")
+        Programme.objects.filter(pk__in=coordinated_programme_ids(user=user))
+        .order_by("name")
+        .values("pk", "name")
     )
     ids = [p["pk"] for p in programmes]
     figures, programmes_of, people = student_figures(programme_ids=ids, now=now)

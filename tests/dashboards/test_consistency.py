@@ -79,7 +79,8 @@ def world():
     mentor = UserFactory(is_mentor=True)
     give_mentees(mentor, [student])
     coordinator = UserFactory(is_coordinator=True)
-    programme = Programme.objects.create(name="Programme", coordinator=coordinator)
+    programme = Programme.objects.create(name="Programme")
+    programme.coordinators.add(coordinator)
     cohort = Cohort.objects.create(programme=programme, name="2026")
     CohortMembership.objects.create(cohort=cohort, user=student, role="student")
     return {
