@@ -46,3 +46,12 @@ personal_data_erasers = Registry("exports")
 demo_seeders = Registry("demo")
 # fn(user, calendar) -> None; adds VEVENTs to an icalendar.Calendar
 calendar_sources = Registry("calendar")
+
+
+# --- Dashboard figures ------------------------------------------------------------------
+# Registered under the area the figures belong to ("plan", "papers", "reading"), whose
+# sharing decides who may see them: fn(*, owner_ref, now) -> {key: Subquery}, each
+# Subquery a JSON object of one person's figures (``apps.core.figures.json_figures``)
+# correlated to the outer column ``owner_ref``; the dashboards annotate many people
+# with them in one query.
+dashboard_figures = Registry("dashboards")

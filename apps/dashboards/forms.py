@@ -5,8 +5,9 @@ from typing import cast
 from django import forms
 
 from apps.core.forms import SingleLineCharField
-from apps.dashboards.selectors import FILTERS, SNOOZE_KINDS, SORT_LABELS
-from apps.dashboards.services import SNOOZE_DAYS
+from apps.dashboards.home import SNOOZE_KINDS
+from apps.dashboards.selectors import FILTERS, SORT_LABELS
+from apps.nudges.snoozes import SNOOZE_CHOICES
 
 
 class TableForm(forms.Form):
@@ -55,7 +56,7 @@ class MenteeCommentForm(forms.Form):
 class SnoozeForm(forms.Form):
     kind = forms.ChoiceField(choices=[(k, k) for k in SNOOZE_KINDS])
     object_id = forms.IntegerField(min_value=0)
-    days = forms.TypedChoiceField(choices=list(SNOOZE_DAYS.items()), coerce=int, initial=1)
+    days = forms.TypedChoiceField(choices=list(SNOOZE_CHOICES.items()), coerce=int, initial=1)
 
 
 class DoneForm(forms.Form):

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.csv_export import csv_safe
 from apps.core.http import AuthenticatedHttpRequest
+from apps.dashboards import coordinator as coordinator_selectors
+from apps.dashboards import home as home_selectors
 from apps.dashboards import selectors, services
 from apps.dashboards.forms import DoneForm, MenteeCommentForm, SnoozeForm, TableForm
 from apps.matching.models import Mentorship, Programme
@@ -25,6 +27,7 @@ from apps.matching.selectors import (
 from apps.milestones import services as milestone_services
 from apps.milestones.models import Milestone
 from apps.milestones.models import Status as MilestoneStatus
+from apps.nudges.snoozes import SNOOZE_CHOICES
 from apps.research.models import Contact, Draft
 
 # --- Access helpers: each 404s when the viewer may not see the object -----------------------
@@ -66,11 +69,11 @@ def _home_context(user) -> dict:
     show_student = "student" in roles or not roles
     context: dict = {"show_student": show_student}
     if show_student:
-        context["home"] = selectors.student_home(user=user)
+        context["home"] = home_selectors.student_home(user=user)
     if "mentor" in roles:
-        context["mentor_summary"] = selectors.mentor_summary(mentor=user)
+        context["mentor_summary"] = home_selectors.mentor_summary(mentor=user)
     if "coordinator" in roles:
-        context["programmes"] = selectors.coordinator_summary(user=user)
+        context["programmes"] = home_selectors.coordinator_summary(user=user)
     return context
 
 
@@ -83,7 +86,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _actions_response(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.htmx:
-        context = {"home": selectors.student_home(user=request.user), "show_student": True}
+        context = {"home": home_selectors.student_home(user=request.user), "show_student": True}
         return render(request, "dashboards/home.html#next-actions", context)
     return redirect("home")
 
@@ -121,7 +124,7 @@ def action_snooze(request: AuthenticatedHttpRequest) -> HttpResponse:
     services.next_action_snooze(
         user=request.user, kind=kind, object_id=object_id, days=form.cleaned_data["days"]
     )
-    messages.success(request, f"Snoozed for {services.SNOOZE_DAYS[form.cleaned_data['days']]}.")
+    messages.success(request, f"Snoozed for {SNOOZE_CHOICES[form.cleaned_data['days']]}.")
     return _actions_response(request)
 
 
@@ -147,8 +150,6 @@ def mentor(request: AuthenticatedHttpRequest) -> HttpResponse:
         "state": state,
         "rows": rows,
         "total": len(all_rows),
-        "red": sum(1 for r in all_rows if r.level == selectors.RED),
-        "amber": sum(1 for r in all_rows if r.level == selectors.AMBER),
         "columns": _columns(state),
     }
     template = "dashboards/mentor.html#mentee-table" if request.htmx else "dashboards/mentor.html"
@@ -234,14 +235,14 @@ def mentee_comment(request: AuthenticatedHttpRequest, student_id: int) -> HttpRe
 
 @require_GET
 def coordinator(request: AuthenticatedHttpRequest) -> HttpResponse:
-    programmes = selectors.coordinator_overview(user=request.user)
+    programmes = coordinator_selectors.coordinator_overview(user=request.user)
     return render(request, "dashboards/coordinator.html", {"programmes": programmes})
 
 
 @require_GET
 def programme(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     prog = _get_programme_for_user(request.user, pk)
-    members = selectors.programme_members(programme=prog)
+    members = coordinator_selectors.programme_members(programme=prog)
     return render(request, "dashboards/programme.html", {"programme": prog, **members})
 
 
@@ -253,6 +254,6 @@ def programme_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
     writer = csv.writer(response)
-    for row in selectors.programme_csv_rows(programme=prog):
+    for row in coordinator_selectors.programme_csv_rows(programme=prog):
         writer.writerow([csv_safe(v) for v in row])
     return response

@@ -7,10 +7,11 @@ import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from apps.core.figures import json_figures
 from apps.matching.selectors import coordinated_programme_ids, mentee_ids_sharing
 from apps.milestones.builtin_templates import builtin_templates
 from apps.milestones.dates import add_months
@@ -33,16 +34,33 @@ if TYPE_CHECKING:
 CATEGORY_ORDER = {value: i for i, value in enumerate(Category.values)}
 
 
-def _overdue_q(today: datetime.date, prefix: str = "") -> Q:
+def overdue_q(today: datetime.date, prefix: str = "") -> Q:
+    """The one definition of overdue: still open and its target date has passed."""
     return Q(**{f"{prefix}target_date__lt": today}) & ~Q(**{f"{prefix}status__in": CLOSED_STATUSES})
 
 
+def progress_counts(*, today: datetime.date, prefix: str = "") -> dict[str, Any]:
+    """The one definition of progress, as aggregates over milestones (``prefix`` reaches
+    them from another model, e.g. ``"milestones__"`` from a plan): ``total`` leaves out
+    skipped milestones, ``done`` counts the done ones, ``overdue`` the open ones past
+    their date and ``oldest_overdue`` is the earliest such date."""
+    pk = f"{prefix}pk" if prefix else "pk"
+    late = overdue_q(today, prefix)
+    return {
+        "total": Count(pk, filter=~Q(**{f"{prefix}status": Status.SKIPPED})),
+        "done": Count(pk, filter=Q(**{f"{prefix}status": Status.DONE})),
+        "skipped": Count(pk, filter=Q(**{f"{prefix}status": Status.SKIPPED})),
+        "overdue": Count(pk, filter=late),
+        "oldest_overdue": Min(f"{prefix}target_date", filter=late),
+    }
+
+
 def _with_counts(qs: QuerySet[Plan]) -> QuerySet[Plan]:
-    today = timezone.localdate()
+    counts = progress_counts(today=timezone.localdate(), prefix="milestones__")
     return qs.annotate(
-        milestone_total=Count("milestones"),
-        milestone_done=Count("milestones", filter=Q(milestones__status=Status.DONE)),
-        milestone_overdue=Count("milestones", filter=_overdue_q(today, "milestones__")),
+        milestone_total=counts["total"],
+        milestone_done=counts["done"],
+        milestone_overdue=counts["overdue"],
     )
 
 
@@ -118,42 +136,23 @@ def group_milestones(milestones: list[Milestone], *, by: str) -> list[MilestoneG
 
 def plan_progress(*, plan: Plan) -> dict[str, Any]:
     """Done/total overall and per category, overdue count and on-track percentage, in two
-    aggregate queries. "On track" means done, or still open and not past its date;
-    skipped milestones count for neither side."""
+    aggregate queries. The counts are ``progress_counts``: a skipped milestone leaves the
+    total, so "6 of 15 done" reads the same here as on every dashboard. "On track" means
+    done, or still open and not past its date."""
     today = timezone.localdate()
-    counts = {
-        "total": Count("pk"),
-        "done": Count("pk", filter=Q(status=Status.DONE)),
-        "skipped": Count("pk", filter=Q(status=Status.SKIPPED)),
-        "in_progress": Count("pk", filter=Q(status=Status.IN_PROGRESS)),
-        "blocked": Count("pk", filter=Q(status=Status.BLOCKED)),
-        "overdue": Count("pk", filter=_overdue_q(today)),
-    }
     milestones = Milestone.objects.filter(plan=plan)
-    overall = milestones.aggregate(**counts)
-    rows = milestones.order_by().values("category").annotate(**counts)
-    labels = dict(Category.choices)
-    by_category = sorted(
-        (
-            {
-                "category": row["category"],
-                "label": labels.get(row["category"], row["category"]),
-                "total": row["total"],
-                "done": row["done"],
-                "overdue": row["overdue"],
-                "done_pct": percent(row["done"], row["total"] - row["skipped"]),
-            }
-            for row in rows
-        ),
-        key=lambda r: CATEGORY_ORDER.get(r["category"], 99),
+    overall = milestones.aggregate(
+        **progress_counts(today=today),
+        in_progress=Count("pk", filter=Q(status=Status.IN_PROGRESS)),
+        blocked=Count("pk", filter=Q(status=Status.BLOCKED)),
     )
-    countable = overall["total"] - overall["skipped"]
+    total = overall["total"]
     return {
         **overall,
-        "open": countable - overall["done"],
-        "done_pct": percent(overall["done"], countable),
-        "on_track_pct": percent(countable - overall["overdue"], countable),
-        "by_category": by_category,
+        "open": total - overall["done"],
+        "done_pct": percent(overall["done"], total),
+        "on_track_pct": percent(total - overall["overdue"], total),
+        "by_category": category_progress(milestones=milestones, today=today),
     }
 
 
@@ -362,3 +361,110 @@ def completion_chart(series: list[tuple[datetime.date, int]], *, total: int) -> 
         "total": total,
         "done": series[-1][1],
     }
+
+
+# --- Figures for the dashboards, in bulk for many people ---------------------------------
+
+
+def category_progress(*, milestones: QuerySet[Milestone], today: datetime.date) -> list[dict]:
+    """``progress_counts`` per category of ``milestones``, in category order (one query);
+    a category whose milestones were all skipped has nothing left to count and is left out."""
+    labels = dict(Category.choices)
+    rows = milestones.order_by().values("category").annotate(**progress_counts(today=today))
+    return sorted(
+        (
+            {
+                **row,
+                "label": labels.get(row["category"], row["category"]),
+                "done_pct": percent(row["done"], row["total"]),
+            }
+            for row in rows
+            if row["total"]
+        ),
+        key=lambda r: CATEGORY_ORDER.get(r["category"], 99),
+    )
+
+
+def plans_with_progress(*, owners: QuerySet | list[int]) -> QuerySet[Plan]:
+    """The plans of ``owners`` (ids, or a subquery such as matching's
+    ``mentee_ids_sharing``), each annotated with ``progress_counts``."""
+    today = timezone.localdate()
+    return Plan.objects.filter(owner_id__in=owners).annotate(
+        **progress_counts(today=today, prefix="milestones__")
+    )
+
+
+def milestone_figures(*, owner_ref: str, today: datetime.date) -> dict[str, Subquery]:
+    """The ``plan`` figures of the person in the outer column ``owner_ref``: ``progress_counts``
+    across their plans, the next open target date and the latest change to a milestone.
+    One JSON annotation (``apps.core.figures``), so many people cost one query."""
+    rows = Milestone.objects.filter(plan__owner_id=OuterRef(owner_ref))
+    upcoming = Q(target_date__gte=today) & ~Q(status__in=CLOSED_STATUSES)
+    return {
+        "plan": json_figures(
+            rows,
+            **progress_counts(today=today),
+            next_due=Min("target_date", filter=upcoming),
+            last_change=Max("updated_at"),
+        )
+    }
+
+
+def recent_completions(*, owners: QuerySet | list[int], limit: int) -> list[dict[str, Any]]:
+    """The latest milestones done by ``owners``, newest first (one query)."""
+    rows = (
+        Milestone.objects.filter(
+            plan__owner_id__in=owners, status=Status.DONE, completed_at__isnull=False
+        )
+        .order_by("-completed_at", "-pk")
+        .values("pk", "title", "completed_at", student_id=F("plan__owner_id"))[:limit]
+    )
+    return [dict(r) for r in rows]
+
+
+def completions_by_month(
+    *, owners: QuerySet | list[int], since: datetime.date
+) -> dict[int, dict[datetime.date, int]]:
+    """Milestones done per owner and month since ``since`` (one query)."""
+    rows = (
+        Milestone.objects.filter(
+            plan__owner_id__in=owners, status=Status.DONE, completed_at__date__gte=since
+        )
+        .annotate(month=TruncMonth("completed_at"))
+        .order_by()
+        .values("month", person=F("plan__owner_id"))
+        .annotate(n=Count("pk"))
+    )
+    out: dict[int, dict[datetime.date, int]] = {}
+    for r in rows:
+        month = r["month"].date() if isinstance(r["month"], datetime.datetime) else r["month"]
+        out.setdefault(r["person"], {})[month] = r["n"]
+    return out
+
+
+def open_milestones(*, owners: QuerySet | list[int], limit: int) -> list[Milestone]:
+    """Open milestones of ``owners``, soonest first, with their plan (one query)."""
+    return list(
+        Milestone.objects.filter(plan__owner_id__in=owners)
+        .exclude(status__in=CLOSED_STATUSES)
+        .select_related("plan")
+        .order_by("target_date", "pk")[:limit]
+    )
+
+
+def recent_comments_for(
+    *, owners: QuerySet | list[int], limit: int, exclude_author: int | None = None
+) -> QuerySet[MilestoneComment]:
+    """The latest comments on milestones of ``owners``, newest first."""
+    qs = MilestoneComment.objects.filter(milestone__plan__owner_id__in=owners)
+    if exclude_author is not None:
+        qs = qs.exclude(author_id=exclude_author)
+    return qs.select_related("author", "milestone").order_by("-created_at", "-pk")[:limit]
+
+
+def checkins_of(*, owners: QuerySet | list[int], limit: int) -> list[CheckIn]:
+    return list(
+        CheckIn.objects.filter(plan__owner_id__in=owners)
+        .select_related("plan", "author")
+        .order_by("-date", "-pk")[:limit]
+    )

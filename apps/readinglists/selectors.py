@@ -9,7 +9,9 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import (
     Count,
     Exists,
+    F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -20,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
 
+from apps.core.figures import json_figures
 from apps.matching.models import Mentorship
 from apps.matching.selectors import (
     active_mentor_ids,
@@ -375,3 +378,45 @@ def deck_overview(*, user: User, now: datetime | None = None) -> list[dict]:
 
 def review_settings_of(user: User) -> ReviewSettings | None:
     return ReviewSettings.objects.filter(user=user).first()
+
+
+# --- Figures for the dashboards, in bulk for many people ---------------------------------
+
+
+def reading_figures(*, owner_ref: str, now: datetime) -> dict[str, Subquery]:
+    """The ``reading`` figures of the reader in the outer column ``owner_ref``, counted as
+    ``reading_progress`` counts them: items of the lists they own or are assigned
+    (``total``), of which read or summarised (``done``) and in progress (``reading``);
+    review cards due (none while paused) and the latest progress and review times.
+    Four JSON annotations (``apps.core.figures``); ``total`` is ``owned + assigned``."""
+    reader = OuterRef(owner_ref)
+    owned = Item.objects.filter(reading_list__owner_id=reader)
+    # A list assigned to its own owner counts once, with the owned ones.
+    assigned = Item.objects.filter(reading_list__assignments__mentee_id=reader).exclude(
+        reading_list__owner_id=reader
+    )
+    progress = Progress.objects.filter(user_id=reader)
+    cards = ReviewCard.objects.filter(owner_id=reader)
+    # Progress counts on the items of the reader's own and assigned lists only.
+    on_my_lists = Q(item__reading_list__owner_id=F("user_id")) | Exists(
+        Assignment.objects.filter(
+            reading_list_id=OuterRef("item__reading_list_id"), mentee_id=OuterRef("user_id")
+        )
+    )
+    return {
+        "reading_owned": json_figures(owned, owned=Count("pk")),
+        "reading_assigned": json_figures(assigned, assigned=Count("pk")),
+        "reading_progress": json_figures(
+            progress.filter(on_my_lists),
+            done=Count("pk", filter=Q(status__in=DONE_STATUSES)),
+            reading=Count("pk", filter=Q(status=ReadingStatus.READING)),
+            last_progress=Max("updated_at"),
+        ),
+        "reading_cards": json_figures(
+            cards,
+            cards_due=Count(
+                "pk", filter=Q(due__lte=now, owner__review_settings__paused_since__isnull=True)
+            ),
+            last_review=Max("last_review"),
+        ),
+    }

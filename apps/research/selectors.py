@@ -8,8 +8,9 @@ import zoneinfo
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from apps.core.figures import json_figures
 from apps.research.models import (
     ACTIVE_STAGES,
     DEFAULT_FOLLOWUP_WEEKLY_CAP,
@@ -221,4 +222,41 @@ def drafts_for_export(*, owner: User) -> QuerySet[Draft]:
             Prefetch("stage_changes", queryset=DraftStageChange.objects.order_by("changed_at")),
         )
         .order_by("created_at", "pk")
+    )
+
+
+# --- Figures for the dashboards, in bulk for many people ---------------------------------
+
+# A draft in one of these stages a week before its deadline is at risk; once it is in
+# internal review (or later) the text exists and the deadline is no longer alarming.
+EARLY_STAGES = (Stage.IDEA, Stage.OUTLINE, Stage.DRAFTING)
+
+
+def draft_figures(*, owner_ref: str, now: dt.datetime) -> dict[str, Subquery]:
+    """The ``papers`` figures of the person in the outer column ``owner_ref``: the next venue
+    deadline of an active draft, the next one of a draft still in an early stage, and
+    the latest change to a draft. One JSON annotation (``apps.core.figures``)."""
+    rows = Draft.objects.filter(owner_id=OuterRef(owner_ref))
+    upcoming = Q(target_venue__deadlines__due_at__gte=now)
+    return {
+        "papers": json_figures(
+            rows,
+            next_deadline=Min(
+                "target_venue__deadlines__due_at", filter=upcoming & Q(stage__in=ACTIVE_STAGES)
+            ),
+            early_deadline=Min(
+                "target_venue__deadlines__due_at", filter=upcoming & Q(stage__in=EARLY_STAGES)
+            ),
+            last_change=Max("updated_at"),
+        )
+    }
+
+
+def outreach_by_status(*, owners: QuerySet | list[int]) -> list[dict]:
+    """Contacts of ``owners`` counted per status (one query)."""
+    return list(
+        Contact.objects.filter(owner_id__in=owners)
+        .order_by("status")
+        .values("status")
+        .annotate(n=Count("pk"))
     )

@@ -98,8 +98,8 @@ def test_programme_table(client, coordinator):
     response = client.get(reverse("dashboards:programme", args=[programme.pk]))
     assert len(response.context["students"]) == 4
     assert len(response.context["mentors"]) == 2
-    row = response.context["students"][0]
-    assert (row["milestones_done"], row["milestones_total"], row["overdue"]) == (1, 4, 1)
+    row = response.context["students"][0]["f"]
+    assert (row.plan_done, row.plan_total, row.overdue) == (1, 4, 1)
 
 
 def test_csv_export_is_safe_against_formula_injection(client, coordinator):
@@ -147,12 +147,14 @@ def test_query_counts_do_not_grow(client, django_assert_num_queries, coordinator
     for i in range(2):
         _programme(coordinator, students=size, mentors=max(1, size // 4), name=f"P{i}")
     client.force_login(coordinator)
-    # Session, user, programmes, students, mentors, active mentorships, completion series.
-    with django_assert_num_queries(7):
+    # Session, user, programmes, student memberships, students with their figures, mentor
+    # memberships, mentors, completion series.
+    with django_assert_num_queries(8):
         assert client.get(URL).status_code == 200
     programme = coordinator.programmes_coordinated.first()
-    # Session, user, programme, students, mentors.
-    with django_assert_num_queries(5):
+    # Session, user, programme, student memberships, students with their figures, mentor
+    # memberships, mentors.
+    with django_assert_num_queries(7):
         assert client.get(reverse("dashboards:programme", args=[programme.pk])).status_code == 200
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         client.get(reverse("dashboards:programme_csv", args=[programme.pk]))

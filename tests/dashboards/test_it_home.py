@@ -73,7 +73,7 @@ def test_deadlines_panel_lists_milestones_and_venue_deadlines(client, busy_stude
     assert all(d["date"] >= timezone.localdate() for d in home["deadlines"])
     assert home["categories"]
     assert home["cards_due"] == 1
-    assert home["reading"]["total"] == 3
+    assert home["figures"].reading_total == 3
 
 
 def test_deadlines_are_in_the_viewers_timezone(client, student):
@@ -219,8 +219,8 @@ def test_query_count_does_not_grow_with_rows(client, django_assert_num_queries, 
     give_mentees(person, make_students(size))
     programme_with_members(person, students=size, mentors=1)
     client.force_login(person)
-    # Session, user, facts, milestones, drafts, follow-ups, categories, reading, comments,
-    # mentor counts, programmes.
-    with django_assert_num_queries(11):
+    # Session, user, facts with the figures, milestones, drafts, follow-ups, categories,
+    # comments, mentor counts, programmes.
+    with django_assert_num_queries(10):
         response = client.get(URL)
     assert response.status_code == 200

@@ -155,3 +155,21 @@ def test_comment_markup_is_neutralised(client, pair):
     body = client.get(_url(student)).content.decode()
     assert "<script>alert(1)" not in body
     assert "onerror" not in body
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_query_count_does_not_grow_with_rows(client, django_assert_num_queries, size):
+    mentor = UserFactory(is_mentor=True)
+    (student,) = make_students(1)
+    give_mentees(mentor, [student])
+    fill_student_data([student], milestones=4 * size, overdue=size, items=5 * size)
+    for m in Milestone.objects.filter(plan__owner=student)[:size]:
+        MilestoneComment.objects.create(milestone=m, author=mentor, body="x")
+        CheckIn.objects.create(plan=m.plan, author=mentor, date=m.target_date, notes="y")
+        MentorNote.objects.create(mentor=mentor, student=student, body="z")
+    client.force_login(mentor)
+    # Session, user, mentorship (twice: the access check, then with both people), the
+    # figures, plans, open milestones, comments, check-ins, drafts, outreach counts,
+    # follow-ups and private notes, then the milestones open to comment.
+    with django_assert_num_queries(14):
+        assert client.get(_url(student)).status_code == 200

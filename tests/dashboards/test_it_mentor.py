@@ -87,7 +87,7 @@ def test_shared_figures_and_flags(client):
     assert (row.reading_done, row.reading_total, row.cards_due) == (2, 4, 1)
     texts = " | ".join(f.text for f in row.flags)
     assert "Inactive for 40 days" in texts
-    assert "3 overdue milestones" in texts
+    assert "3 overdue, one by " in texts
     assert "draft not past drafting" in texts
     assert row.level_label == "red"  # inactive 28+ days is red
 
@@ -174,8 +174,8 @@ def test_empty_state_guides_a_new_mentor(client, mentor):
     assert reverse("matching:mentor_profile") in body
 
 
-# Session, user, mentorships (active and pending), and one statement with every area's
-# figures grouped by owner plus the recent activity.
+# Session, user, mentorships (active and pending) carrying every area's figures, and the
+# recent activity.
 @pytest.mark.parametrize(("htmx", "expected"), [(False, 4), (True, 4)])
 @pytest.mark.parametrize("mentees", [5, 100])
 def test_query_count_does_not_grow_with_mentees(

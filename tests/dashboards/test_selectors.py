@@ -4,21 +4,24 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from apps.dashboards import selectors
-from apps.dashboards.selectors import AMBER, RED, MenteeRow, mentee_flags, mentee_rows_sorted
+from apps.dashboards import home, selectors
+from apps.dashboards.figures import AMBER, AREAS, RED, Figures, flags_for
+from apps.dashboards.selectors import mentee_rows_sorted
 
 NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
 
 
-def _row(**fields) -> MenteeRow:
-    shares = dict.fromkeys(selectors.SHARE_AREAS, True)
-    row = MenteeRow(
-        mentorship_id=1, student_id=fields.pop("student_id", 1), name="A", shares=shares
-    )
-    row.last_activity = NOW - dt.timedelta(days=1)
+def _row(**fields) -> Figures:
+    shares = dict.fromkeys(AREAS, True)
+    row = Figures(student_id=fields.pop("student_id", 1), name="A", shares=shares)
+    row.last_login = fields.pop("last_activity", NOW - dt.timedelta(days=1))
     for key, value in fields.items():
         setattr(row, key, value)
     return row
+
+
+def mentee_flags(row: Figures, *, now: dt.datetime):
+    return flags_for(row, now=now)
 
 
 @pytest.mark.parametrize(
@@ -35,10 +38,19 @@ def test_no_activity_ever_is_red():
     assert flag.text == "No activity yet"
 
 
-@pytest.mark.parametrize(("overdue", "level"), [(2, None), (3, AMBER), (5, AMBER), (6, RED)])
-def test_overdue_flag(overdue, level):
-    flags = mentee_flags(_row(overdue=overdue), now=NOW)
-    assert [f.level for f in flags] == ([] if level is None else [level])
+@pytest.mark.parametrize(
+    ("overdue", "days", "level", "text"),
+    [
+        (0, 0, None, None),
+        (1, 1, AMBER, "1 overdue by 1 day"),
+        (2, 27, AMBER, "2 overdue, one by 27 days"),
+        (2, 30, RED, "2 overdue, one by 30 days"),
+        (3, 2, RED, "3 overdue, one by 2 days"),
+    ],
+)
+def test_any_overdue_milestone_flags_with_its_reason(overdue, days, level, text):
+    flags = mentee_flags(_row(overdue=overdue, overdue_days=days), now=NOW)
+    assert [(f.level, f.text) for f in flags] == ([] if level is None else [(level, text)])
 
 
 @pytest.mark.parametrize(
@@ -52,8 +64,8 @@ def test_early_draft_deadline_flag(hours, level):
 
 def test_worry_order_puts_red_then_amber_then_calm():
     calm = _row(student_id=1)
-    amber = _row(student_id=2, overdue=3)
-    red = _row(student_id=3, overdue=7)
+    amber = _row(student_id=2, overdue=1, overdue_days=2)
+    red = _row(student_id=3, overdue=7, overdue_days=2)
     for row in (calm, amber, red):
         row.flags = mentee_flags(row, now=NOW)
     ordered = mentee_rows_sorted([calm, amber, red])
@@ -73,7 +85,7 @@ def test_next_deadline_is_the_sooner_of_milestone_and_paper():
 
 def test_local_horizon_ends_at_the_viewers_midnight():
     with timezone.override("Asia/Tokyo"):
-        end = selectors.local_horizon(days=30, now=NOW)
+        end = home.local_horizon(days=30, now=NOW)
         assert end.tzinfo is not None
         assert (end.hour, end.minute) == (23, 59)
         assert end.date() == (timezone.localtime(NOW) + dt.timedelta(days=30)).date()

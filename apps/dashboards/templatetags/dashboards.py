@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from apps.dashboards.selectors import MenteeRow, id_url
+from apps.dashboards.figures import Figures
+from apps.dashboards.selectors import id_url
 
 register = template.Library()
 
@@ -38,7 +39,7 @@ def ago(moment: dt.datetime | None, now: dt.datetime) -> str:
 
 
 @register.simple_tag
-def mentee_row(row: MenteeRow) -> SafeString:
+def mentee_row(row: Figures) -> SafeString:
     # Every interpolated text is escaped here (names and flag texts); the rest are
     # numbers, ISO dates and constant labels.
     name = escape(row.name)
