@@ -13,6 +13,7 @@ to addresses that may have no account)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q
@@ -215,7 +216,9 @@ def plan_sharing_sql() -> str:
     """The mentorships whose mentee shares their plan, ``(mentor_id, student_id)``, as
     the selectors decide it (compiled from their query, not restated here)."""
     query = mentorships_sharing(area=ShareArea.PLAN).values("mentor_id", "student_id").query
-    sql = connection.ops.compose_sql(*query.sql_with_params())
+    # PostgreSQL's operations quote the parameters as literals (psycopg's own quoting).
+    ops: Any = connection.ops
+    sql = ops.compose_sql(*query.sql_with_params())
     # The rule's SQL is run with named parameters: a literal % must stay one.
     return sql.replace("%", "%%")
 

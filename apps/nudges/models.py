@@ -146,7 +146,7 @@ class Notification(models.Model):
     # The dedup constraint starts with the user: it serves the per-person lists too.
     # No database-level foreign key: Django's FK is a deferred constraint, checked row by
     # row at COMMIT, which for a worst-case sweep (every nudge due at once) cost seconds.
-    # The rules only ever insert ids of existing, active people (they join accounts_user),
+    # The rules only ever insert ids of existing, active people (they join the people's table),
     # and Django's cascade still deletes a person's notifications.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -11,8 +11,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from django.template import Context, Template
-from django.template.loader import get_template
+from django.template import Context, Engine, Template
 
 from apps.core.text import single_line
 from apps.nudges.models import Kind, NudgeText
@@ -24,7 +23,7 @@ TITLE_MAX = 300
 @functools.cache
 def _template(name: str) -> Template:
     # Compiled once per process: an email batch renders the same few templates.
-    return get_template(name).template
+    return Engine.get_default().get_template(name)
 
 
 def _kind_label(kind: str) -> str:

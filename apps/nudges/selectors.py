@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from apps.nudges.models import Kind, KindPreference, Notification, NudgeSettings, OutboxMessage
@@ -58,10 +59,12 @@ def delivery_log_for_coordinator(
     *, coordinator: User, status: str = "", kind: str = ""
 ) -> QuerySet[OutboxMessage]:
     """Emails to members of the programmes this person coordinates (no one else's)."""
-    from apps.matching.models import CohortMembership
-
-    members = CohortMembership.objects.filter(cohort__programme__coordinator=coordinator).values(
-        "user_id"
+    # Membership is the programmes' business: reached through the person's relations,
+    # as the people model exposes them, not through the programmes' tables.
+    members = (
+        get_user_model()
+        .objects.filter(cohort_memberships__cohort__programme__coordinator=coordinator)
+        .values("pk")
     )
     rows = OutboxMessage.objects.filter(user_id__in=members)
     if status:

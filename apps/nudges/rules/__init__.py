@@ -143,7 +143,9 @@ def user_table() -> str:
 
 @functools.cache
 def user_column(name: str) -> str:
-    return get_user_model()._meta.get_field(name).column
+    field = get_user_model()._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return str(field.column)
 
 
 def columns(model: type[models.Model]) -> SimpleNamespace:
@@ -155,14 +157,6 @@ def columns(model: type[models.Model]) -> SimpleNamespace:
 def sql_values(values: Iterable[str]) -> str:
     """A parenthesised SQL list of enum values (code constants, never input)."""
     return "(" + ", ".join(_quote(str(value)) for value in values) + ")"
-
-
-def table(label: str) -> str:
-    return apps.get_model(label)._meta.db_table
-
-
-def column(label: str, field_name: str) -> str:
-    return apps.get_model(label)._meta.get_field(field_name).column
 
 
 def weekly_people(kind: str) -> str:
