@@ -47,7 +47,11 @@ def test_a_rule_stores_facts_and_its_template_words_them():
 def test_text_is_plain_text_and_the_title_one_line():
     text = notification_text(
         kind=Kind.FOLLOW_UP_DUE,
-        context={"name": "<b>Ada</b> & co\nsecond line", "affiliation": "", "last_emailed_on": None},
+        context={
+            "name": "<b>Ada</b> & co\nsecond line",
+            "affiliation": "",
+            "last_emailed_on": None,
+        },
     )
     # Not escaped here: each page and email escapes it where it is shown.
     assert text.title == "Follow up with <b>Ada</b> & co"
