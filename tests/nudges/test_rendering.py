@@ -109,7 +109,7 @@ def test_the_inbox_escapes_what_a_template_renders(client):
     assert "<script>alert(1)" not in page
 
 
-def test_a_digest_renders_each_notification_once(django_capture_on_commit_callbacks):
+def test_an_email_renders_its_notification_once(django_capture_on_commit_callbacks):
     owner = UserFactory(timezone="UTC")
     for _ in range(3):
         _due_milestone(owner)
