@@ -9,9 +9,17 @@ digest kind and slot).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
+
+
+class NudgeText(NamedTuple):
+    title: str
+    body: str
 
 
 class Mode(models.TextChoices):
@@ -130,13 +138,15 @@ class Snooze(models.Model):
 
 
 class Notification(models.Model):
-    """One nudge, as the notification centre lists it. Title, body and link are a
-    snapshot taken by the rule so the list and the emails need no per-row lookups."""
+    """One nudge, as the notification centre lists it. The facts it is about (a
+    milestone's title and date, counts) and its link are a snapshot taken by the rule,
+    so the list and the emails need no per-row lookups; its words come from the rule's
+    template (:mod:`apps.nudges.rendering`), rendered when it is shown."""
 
     # The dedup constraint starts with the user: it serves the per-person lists too.
     # No database-level foreign key: Django's FK is a deferred constraint, checked row by
     # row at COMMIT, which for a worst-case sweep (every nudge due at once) cost seconds.
-    # The rules only ever insert ids of existing, active people (they join accounts_user),
+    # The rules only ever insert ids of existing, active people (they join the people's table),
     # and Django's cascade still deletes a person's notifications.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -149,8 +159,9 @@ class Notification(models.Model):
     object_id = models.BigIntegerField()
     # What makes a repeat a new nudge: "" (once ever), a local date, an ISO week, "d7"...
     period = models.CharField(max_length=32, blank=True)
-    title = models.CharField(max_length=300)
-    body = models.TextField(blank=True)
+    # What the rule's template is rendered with. Nudges written before templates keep
+    # their stored words as {"stored": {"title": ..., "body": ...}}.
+    context = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=500)
     delivery = models.CharField(max_length=16, choices=Delivery.choices)
     created_at = models.DateTimeField()
@@ -177,6 +188,21 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @cached_property
+    def text(self) -> NudgeText:
+        """Title and body, rendered once per instance from the kind's template."""
+        from apps.nudges.rendering import notification_text
+
+        return notification_text(kind=self.kind, context=self.context)
+
+    @property
+    def title(self) -> str:
+        return self.text.title
+
+    @property
+    def body(self) -> str:
+        return self.text.body
 
 
 class OutboxMessage(models.Model):

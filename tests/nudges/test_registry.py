@@ -29,3 +29,26 @@ def test_demo_seed_then_first_sweep_sends_an_email():
     outbox_send_due()
     assert len(mail.outbox) >= 1
     assert OutboxMessage.objects.filter(status="sent").exists()
+
+
+def test_the_nudges_engine_names_no_other_app():
+    # The apps declare their rules; the engine only composes. (The sweep's service
+    # module is left out while it still joins the people's table by name.)
+    import re
+    from pathlib import Path
+
+    import apps.nudges
+
+    pattern = re.compile(
+        r"accounts_user|matching_|milestones_|research_|readinglists_"
+        r"|apps\.(milestones|research|readinglists|matching)"
+    )
+    root = Path(apps.nudges.__file__).parent
+    naming = [
+        f"{path.relative_to(root)}:{number}"
+        for path in sorted(root.rglob("*"))
+        if path.suffix in {".py", ".html", ".txt"} and path.name != "services.py"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert naming == []

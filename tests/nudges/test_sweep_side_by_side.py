@@ -13,7 +13,7 @@ from django.db import connection
 
 from apps.nudges import conf, services
 from apps.nudges.models import Kind, KindPreference, Mode, Notification, OutboxMessage
-from apps.nudges.rules import _REGISTRY, get_rule, rule_is_due
+from apps.nudges.rules import _rules, get_rule, rule_is_due
 from apps.readinglists.models import ReviewCard
 from tests.accounts.factories import UserFactory
 from tests.milestones.factories import MilestoneFactory, PlanFactory
@@ -144,7 +144,7 @@ def test_a_failing_rule_leaves_the_others_written_and_itself_due(
 ):
     cards = get_rule(Kind.CARDS_DUE)
     monkeypatch.setitem(
-        _REGISTRY,
+        _rules(),
         Kind.CARDS_DUE,
         dataclasses.replace(cards, sql=lambda: "SELECT * FROM no_such_table"),
     )
@@ -156,7 +156,7 @@ def test_a_failing_rule_leaves_the_others_written_and_itself_due(
     assert rule_is_due(rule=cards, now=NOW)[0]
     assert sweep_locks_held() == 0  # the sweep's lock went with it
 
-    monkeypatch.setitem(_REGISTRY, Kind.CARDS_DUE, cards)
+    monkeypatch.setitem(_rules(), Kind.CARDS_DUE, cards)
     result = services.nudges_sweep(now=NOW)
     assert result.created[Kind.CARDS_DUE] == PEOPLE
     assert sum(result.created.values()) == PEOPLE  # the rest were already written
