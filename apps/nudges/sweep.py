@@ -229,10 +229,12 @@ def _mark_done(marks: dict[str, object]) -> None:
 
 def outbox_due_count(*, now: datetime, cap: int | None = None) -> int:
     cap = cap or conf.BATCH_SIZE * conf.MAX_PARALLEL_SENDS
-    # Counting at most `cap` rows, in the claim's order, keeps this a short walk of the
-    # partial index however large the backlog (and however stale the table's
-    # statistics right after a sweep has written it).
-    return outbox_due(now=now).order_by("next_attempt_at")[:cap].count()
+    # Counting at most `cap` rows, in no particular order, stops after `cap` rows
+    # whatever plan is chosen. In the claim's order it did too, but only on the partial
+    # index: right after a sweep has written a large batch, the table's statistics
+    # still say it is nearly empty, and the planner then fetched every due row and
+    # sorted them all (an eighth of a second per 250,000 rows).
+    return outbox_due(now=now).order_by()[:cap].count()
 
 
 def outbox_sends_needed(*, due: int) -> int:
