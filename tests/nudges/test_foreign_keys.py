@@ -55,3 +55,32 @@ def test_deleting_a_person_deletes_their_notifications_and_emails():
     connection.check_constraints()
     assert list(OutboxMessage.objects.all()) == [keep]
     assert list(Notification.objects.all()) == [keep.notification]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_deletes_rows_pointing_at_nothing_and_keeps_the_rest():
+    from django.db import transaction
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("nudges", "0005_scrub_failure_reasons")]
+    after = [("nudges", "0006_notification_and_outbox_foreign_keys")]
+    MigrationExecutor(connection).migrate(before)
+    try:
+        keep = OutboxFactory()
+        gone_notification = OutboxFactory()
+        gone_person = OutboxFactory()
+        with transaction.atomic(), connection.cursor() as cursor:
+            # As deletions outside Django's cascade left them before the constraints
+            # (other apps' rows about the person are not this test's business).
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            cursor.execute("DELETE FROM accounts_user WHERE id = %s", [gone_person.user_id])
+            cursor.execute(
+                "DELETE FROM nudges_notification WHERE id = %s",
+                [gone_notification.notification_id],
+            )
+        MigrationExecutor(connection).migrate(after)
+    finally:
+        MigrationExecutor(connection).migrate(after)
+    connection.check_constraints()
+    assert list(OutboxMessage.objects.values_list("pk", flat=True)) == [keep.pk]
+    assert list(Notification.objects.values_list("pk", flat=True)) == [keep.notification_id]
