@@ -138,12 +138,18 @@ def page(browser, live_server, request):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     tab = context.new_page()
+    # Any console error (a CSP violation, a failed request, an exception in our
+    # script) fails the test: a page that works "apart from the console" is broken.
+    problems: list[str] = []
+    tab.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    tab.on("pageerror", lambda exc: problems.append(str(exc)))
     yield tab
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
         os.makedirs("test-artifacts", exist_ok=True)
         tab.screenshot(path=f"test-artifacts/{request.node.name}.png", full_page=True)
     context.close()
+    assert not problems, "The browser console reported errors:\n" + "\n".join(problems)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

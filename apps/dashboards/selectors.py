@@ -36,7 +36,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.matching.models import CohortMembership, MemberRole, Mentorship, Programme
-from apps.matching.selectors import mentee_ids_sharing, programmes_for_coordinator
+from apps.matching.selectors import (
+    coordinated_programme_ids,
+    mentee_ids_sharing,
+    programmes_for_coordinator,
+)
 from apps.milestones.models import CLOSED_STATUSES, Category, Milestone, MilestoneComment, Plan
 from apps.milestones.models import Status as MilestoneStatus
 from apps.milestones.selectors import percent
@@ -864,7 +868,9 @@ def coordinator_overview(*, user: User, now: dt.datetime | None = None) -> list[
     monthly completion series. Six queries, whatever the number of programmes."""
     now = now or timezone.now()
     programmes = list(
-        Programme.objects.filter(coordinator=user).order_by("name").values("pk", "name")
+        Programme.objects.filter(pk__in=coordinated_programme_ids(user=user))
+        .order_by("name")
+        .values("pk", "name")
     )
     ids = [p["pk"] for p in programmes]
     members = CohortMembership.objects.filter(cohort__programme_id__in=ids).order_by()

@@ -17,7 +17,11 @@ from apps.core.http import AuthenticatedHttpRequest
 from apps.dashboards import selectors, services
 from apps.dashboards.forms import DoneForm, MenteeCommentForm, SnoozeForm, TableForm
 from apps.matching.models import Mentorship, Programme
-from apps.matching.selectors import active_mentorship, mentee_ids_sharing
+from apps.matching.selectors import (
+    active_mentorship,
+    coordinated_programme_ids,
+    mentee_ids_sharing,
+)
 from apps.milestones import services as milestone_services
 from apps.milestones.models import Milestone
 from apps.milestones.models import Status as MilestoneStatus
@@ -35,7 +39,7 @@ def _get_mentorship_for_user(user, student_id: int) -> Mentorship:
 
 
 def _get_programme_for_user(user, pk: int) -> Programme:
-    return get_object_or_404(Programme, pk=pk, coordinator=user)
+    return get_object_or_404(Programme, pk=pk, pk__in=coordinated_programme_ids(user=user))
 
 
 def _get_action_object_for_user(user, kind: str, object_id: int) -> int:

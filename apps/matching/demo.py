@@ -18,6 +18,7 @@ from apps.matching.models import (
     MentorProfile,
     Mentorship,
     Programme,
+    ProgrammeCoordinator,
     StudentPreferences,
 )
 
@@ -207,11 +208,14 @@ def seed(demo: DemoContext) -> None:
         MentorProfile.objects.update_or_create(user=user, defaults=fields)
         mentors.append(user)
 
-    programme, _ = Programme.objects.get_or_create(
-        name="Research Mentoring Programme",
-        coordinator=demo.coordinator,
-        defaults={"description": "The department's mentoring scheme for aspiring researchers."},
-    )
+    name = "Research Mentoring Programme"
+    programme = Programme.objects.filter(name=name, coordinators=demo.coordinator).first()
+    if programme is None:
+        programme = Programme.objects.create(
+            name=name,
+            description="The department's mentoring scheme for aspiring researchers.",
+        )
+        ProgrammeCoordinator.objects.create(programme=programme, user=demo.coordinator)
     cohort, _ = Cohort.objects.get_or_create(programme=programme, name="2026 intake")
     CohortMembership.objects.get_or_create(
         cohort=cohort, user=demo.student, role=MemberRole.STUDENT

@@ -10,15 +10,17 @@ from apps.core.registry import data_exporters, personal_data_erasers
 from apps.matching.models import (
     CohortInvitation,
     CohortMembership,
+    CoordinatorInvitation,
     MentorNote,
     MentorProfile,
     Mentorship,
     Programme,
+    ProgrammeCoordinator,
     ProposedPair,
     RoundChoice,
     StudentPreferences,
 )
-from apps.matching.selectors import invitations_to
+from apps.matching.selectors import coordinator_invitations_addressed_to, invitations_to
 
 
 def _plain(obj: Model | None, exclude: tuple[str, ...] = ("id", "user")) -> dict | None:
@@ -86,11 +88,35 @@ def export(user: User) -> dict[str, Any]:
         ],
         "programmes_coordinated": [
             {
-                "name": p.name,
-                "description": p.description,
-                "cohorts": [c.name for c in p.cohorts.all()],
+                "name": link.programme.name,
+                "description": link.programme.description,
+                "cohorts": [c.name for c in link.programme.cohorts.all()],
+                "since": link.added_at.isoformat(),
             }
-            for p in Programme.objects.filter(coordinator=user).prefetch_related("cohorts")
+            for link in ProgrammeCoordinator.objects.filter(user=user)
+            .select_related("programme")
+            .prefetch_related("programme__cohorts")
+            .order_by("added_at", "pk")
+        ],
+        "coordinator_invitations_received": [
+            {
+                "programme": i.programme.name,
+                "email": i.email,
+                "created_at": i.created_at.isoformat(),
+                "accepted_at": i.accepted_at.isoformat() if i.accepted_at else None,
+            }
+            for i in coordinator_invitations_addressed_to(user=user).select_related("programme")
+        ],
+        "coordinator_invitations_sent": [
+            {
+                "programme": i.programme.name,
+                "email": i.email,
+                "created_at": i.created_at.isoformat(),
+                "accepted_at": i.accepted_at.isoformat() if i.accepted_at else None,
+            }
+            for i in CoordinatorInvitation.objects.filter(invited_by=user)
+            .select_related("programme")
+            .order_by("created_at", "pk")
         ],
         "proposed_pairs": [
             {
@@ -119,5 +145,11 @@ def export(user: User) -> dict[str, Any]:
 @personal_data_erasers.register("matching")
 def erase(user: User) -> None:
     """Invitations addressed to the person: their address is the row. Invitations they
-    sent stay with the programme (the inviter is cleared by the foreign key)."""
+    sent stay with the programme (the inviter is cleared by the foreign key). A programme
+    the person runs alone goes with them; one with co-coordinators stays with those."""
     CohortInvitation.objects.filter(pk__in=invitations_to(user=user).values("pk")).delete()
+    CoordinatorInvitation.objects.filter(
+        pk__in=coordinator_invitations_addressed_to(user=user).values("pk")
+    ).delete()
+    others_run = ProgrammeCoordinator.objects.exclude(user=user).values("programme_id")
+    Programme.objects.filter(coordinators=user).exclude(pk__in=others_run).delete()

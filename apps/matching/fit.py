@@ -5,14 +5,20 @@ build the feature records from model rows; this module scores them.
 
 The total is a weighted sum of components in [0, 1]:
 
-- interest: TF-IDF cosine between the student's interests and the mentor's areas, bio
-  and offer. scikit-learn is not a dependency, so a compact TF-IDF over a small
-  tokenizer is built here on ``scipy.sparse`` (smooth idf, sublinear tf, L2 rows).
+- interest: cosine between the term vectors of the student's interests and of the
+  mentor's areas, bio and offer (sublinear term frequency over a small tokenizer, stop
+  words dropped, a few generic words weighed down; L2 rows on ``scipy.sparse``). There
+  is no inverse document frequency: weighing words by how many of the scored mentors
+  use them made a pair's figure depend on who else was scored (mentor search, the
+  mentor's page and a cohort's round score different sets), so the same pair showed
+  different figures. A pair's fit is a function of the pair alone: ``pair_fit``.
 - tags: Jaccard overlap of topic and method-family tags (case-insensitive).
 - style: share of the student's stated style wishes (cadence, involvement, channel)
   that the mentor meets; no wishes counts as a full fit.
 - seniority: 1 when the mentor has the preferred seniority or none is preferred.
 - timezone: 1 within the student's tolerance, falling off linearly beyond it.
+
+``fit_percent`` is the one way a fit becomes the percentage people see.
 
 Hard filters come first: a mentor with no free place, or with no language in common,
 is not a candidate at all and the reason is kept for the "unmatched" explanation.
@@ -187,12 +193,19 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-def tfidf_matrix(documents: Sequence[str]) -> tuple[sparse.csr_array, list[str]]:
-    """Rows are L2-normalised TF-IDF vectors of ``documents``; also returns the vocabulary."""
+# Words so common in research interests that sharing them says little; a fixed weight
+# stands in for the corpus statistics a pair-only score cannot use.
+GENERIC_WEIGHT = 0.5
+
+
+def term_matrix(documents: Sequence[str]) -> tuple[sparse.csr_array, list[str]]:
+    """Rows are L2-normalised term vectors of ``documents`` (sublinear tf, generic words
+    weighed down); also returns the vocabulary. Each row depends on its own document
+    only, so the cosine of two rows does not change with the other documents."""
     vocabulary: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
-    counts: list[float] = []
+    weights: list[float] = []
     for row, document in enumerate(documents):
         bag: dict[int, int] = {}
         for token in tokenize(document):
@@ -201,23 +214,26 @@ def tfidf_matrix(documents: Sequence[str]) -> tuple[sparse.csr_array, list[str]]
         for column, count in bag.items():
             rows.append(row)
             cols.append(column)
-            counts.append(1.0 + math.log(count))
-    n_docs = len(documents)
-    n_terms = len(vocabulary)
-    tf = sparse.csr_array(
-        (np.asarray(counts, dtype=float), (np.asarray(rows, dtype=np.int64), cols)),
-        shape=(n_docs, n_terms),
+            weights.append(1.0 + math.log(count))
+    terms = [""] * len(vocabulary)
+    for token, column in vocabulary.items():
+        terms[column] = token
+    scale = np.asarray([GENERIC_WEIGHT if terms[c] in GENERIC_TERMS else 1.0 for c in cols])
+    weighted = sparse.csr_array(
+        (np.asarray(weights, dtype=float) * scale, (np.asarray(rows, dtype=np.int64), cols)),
+        shape=(len(documents), len(vocabulary)),
     )
-    document_frequency = np.bincount(np.asarray(cols, dtype=np.int64), minlength=n_terms)
-    idf = np.log((1 + n_docs) / (1 + document_frequency)) + 1.0
-    weighted = sparse.csr_array(tf @ sparse.diags_array(idf))
     norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1))).ravel()
     norms[norms == 0] = 1.0
     normalised = sparse.csr_array(sparse.diags_array(1.0 / norms) @ weighted)
-    terms = [""] * n_terms
-    for token, column in vocabulary.items():
-        terms[column] = token
     return normalised, terms
+
+
+def fit_percent(total: float) -> int:
+    """The fit people see, in whole percent, rounded half up (0.535 is 54 %). Float noise
+    from summing in another order (a few units in the last place) is cleared first, so
+    the same pair never shows two figures."""
+    return math.floor(round(total * 100, 6) + 0.5)
 
 
 @dataclass(frozen=True)
@@ -262,6 +278,10 @@ class PairFit:
     @property
     def explanation(self) -> str:
         return "; ".join(self.reasons)
+
+    @property
+    def percent(self) -> int:
+        return fit_percent(self.total)
 
 
 def _lower_set(items: Iterable[str]) -> dict[str, str]:
@@ -308,7 +328,8 @@ def score_pairs(
     *,
     apply_hard_filters: bool = True,
 ) -> tuple[dict[tuple[str, str], PairFit], dict[str, dict[str, str]]]:
-    """Score every allowed (student, mentor) pair.
+    """Score every allowed (student, mentor) pair; each pair's figure is its
+    ``pair_fit``, whatever the other students and mentors.
 
     Returns ``(fits, excluded)``: ``fits[(sid, mid)]`` for pairs that passed the hard
     filters and ``excluded[sid][mid]`` with the reason for those that did not.
@@ -319,7 +340,7 @@ def score_pairs(
     weight_sum = sum(weights[c] for c in COMPONENTS) or 1.0
 
     documents = [s.text for s in students] + [m.text for m in mentors]
-    matrix, terms = tfidf_matrix(documents) if documents else (sparse.csr_array((0, 0)), [])
+    matrix, terms = term_matrix(documents) if documents else (sparse.csr_array((0, 0)), [])
     student_rows = matrix[: len(students)]
     mentor_rows = matrix[len(students) :]
     similarity = (student_rows @ mentor_rows.T).toarray() if students and mentors else None
@@ -355,6 +376,7 @@ def score_pairs(
             }
             components = {k: round(min(max(v, 0.0), 1.0), 4) for k, v in components.items()}
             total = sum(weights[c] * components[c] for c in COMPONENTS) / weight_sum
+            total = min(max(total, 0.0), 1.0)
 
             shared = [mentor_tags[k] for k in shared_keys]
             shared += _shared_terms(student_vector, mentor_rows[[j]], terms, exclude=shared_keys)
@@ -362,11 +384,22 @@ def score_pairs(
                 student_id=student.id,
                 mentor_id=mentor.id,
                 components=components,
-                total=round(total, 4),
+                total=total,
                 shared=shared,
                 reasons=_reasons(student, mentor, shared, style_met, components),
             )
     return fits, excluded
+
+
+def pair_fit(
+    student: StudentFeatures,
+    mentor: MentorFeatures,
+    weights: Mapping[str, float] | None = None,
+) -> PairFit:
+    """How well ``mentor`` fits ``student``: the definition every page, round and export
+    shows. ``score_pairs`` gives each pair exactly this figure, whoever else it scores."""
+    fits, _ = score_pairs([student], [mentor], weights, apply_hard_filters=False)
+    return fits[(student.id, mentor.id)]
 
 
 def _shared_terms(

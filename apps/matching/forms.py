@@ -114,6 +114,18 @@ class InviteForm(forms.Form):
         return cleaned
 
 
+class CoordinatorInviteForm(InviteForm):
+    role = None  # type: ignore[assignment]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["emails"].label = "Invite co-coordinators"
+        self.fields["emails"].help_text = (
+            "They will run this programme with you, with the same rights. "
+            "One address per line or separated by commas."
+        )
+
+
 class RoundCreateForm(forms.ModelForm):
     class Meta:
         formfield_callback = single_line_formfield

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from apps.matching.fit import fit_percent
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 
 class ShareArea(models.TextChoices):
@@ -221,8 +227,13 @@ class MentorNote(models.Model):
 class Programme(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(max_length=4000, blank=True)
-    coordinator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="programmes_coordinated"
+    # Who runs the programme: all coordinators have the same rights, and who counts as
+    # one is answered by ``selectors.coordinated_programme_ids`` alone.
+    coordinators: models.ManyToManyField[User, ProgrammeCoordinator] = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="ProgrammeCoordinator",
+        through_fields=("programme", "user"),
+        related_name="programmes_coordinated",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -231,6 +242,62 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProgrammeCoordinator(models.Model):
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="coordinator_links"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinator_links"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "user"], name="one_coordinator_link")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} coordinates {self.programme_id}"
+
+
+class CoordinatorInvitation(models.Model):
+    """An offer to co-coordinate a programme, sent by one of its coordinators or staff.
+    Accepting it is the only way besides staff to become a coordinator."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="coordinator_invitations"
+    )
+    email = models.EmailField()
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "email"], name="one_coordinator_invitation_per_email"
+            )
+        ]
+        indexes = [
+            # The daily cap counts one inviter's recent invitations.
+            models.Index(fields=["invited_by", "created_at"], name="coordinvite_inviter_created")
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to coordinate {self.programme}"
 
 
 class MemberRole(models.TextChoices):
@@ -397,3 +464,8 @@ class ProposedPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student_id} → {self.mentor_id}"
+
+    @property
+    def percent(self) -> int:
+        """The proposed pair's fit as people see it everywhere (``fit.fit_percent``)."""
+        return fit_percent(self.score)

@@ -11,18 +11,24 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
+from apps.matching import features as feature_records
+from apps.matching import fit
+from apps.matching.fit import PairFit
 from apps.matching.models import (
     CohortInvitation,
     CohortMembership,
+    CoordinatorInvitation,
+    MentorProfile,
     Mentorship,
     Programme,
+    ProgrammeCoordinator,
     ShareArea,
+    StudentPreferences,
 )
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
-    from apps.matching.fit import PairFit
-    from apps.matching.models import MatchingRound, MentorProfile, Programme
+    from apps.matching.models import MatchingRound
 
 
 def _share_filter(area: str, prefix: str = "") -> Q:
@@ -69,14 +75,6 @@ def active_mentorship(*, mentor: User, student: User | int) -> Mentorship | None
     ).first()
 
 
-def visible_owner_filter(*, viewer: User, area: str, owner_field: str = "owner") -> Q:
-    """A ``Q`` for rows (with an ``owner_field`` FK to the user) that ``viewer`` may see:
-    their own, plus those of active mentees sharing ``area``."""
-    return Q(**{f"{owner_field}_id": viewer.pk}) | Q(
-        **{f"{owner_field}_id__in": mentee_ids_sharing(mentor=viewer, area=area)}
-    )
-
-
 # --- Reads for the matching pages and the coordinator dashboard -------------------------
 
 
@@ -90,7 +88,7 @@ def active_mentor_ids(*, student: User) -> QuerySet:
 def programme_peer_ids(*, user: User) -> QuerySet:
     """Ids of people in any programme ``user`` belongs to (any cohort) or coordinates."""
     programme_ids = CohortMembership.objects.filter(user=user).values("cohort__programme_id")
-    coordinated = Programme.objects.filter(coordinator=user).values("pk")
+    coordinated = coordinated_programme_ids(user=user)
     return CohortMembership.objects.filter(
         Q(cohort__programme_id__in=programme_ids) | Q(cohort__programme_id__in=coordinated)
     ).values("user_id")
@@ -101,8 +99,8 @@ def mentorships_of(*, user: User) -> QuerySet[Mentorship]:
     return Mentorship.objects.filter(Q(student=user) | Q(mentor=user))
 
 
-def invitations_to(*, user: User) -> QuerySet[CohortInvitation]:
-    """Cohort invitations addressed to any of the person's email addresses."""
+def _addressed_to(user: User) -> Q:
+    """Rows whose ``email`` is any of the person's addresses, confirmed or not."""
     from allauth.account.models import EmailAddress
 
     addresses = {user.email.lower()} | {
@@ -111,7 +109,18 @@ def invitations_to(*, user: User) -> QuerySet[CohortInvitation]:
     query = Q()
     for address in addresses:
         query |= Q(email__iexact=address)
-    return CohortInvitation.objects.filter(query).order_by("created_at", "pk")
+    return query
+
+
+def invitations_to(*, user: User) -> QuerySet[CohortInvitation]:
+    """Cohort invitations addressed to any of the person's email addresses."""
+    return CohortInvitation.objects.filter(_addressed_to(user)).order_by("created_at", "pk")
+
+
+def coordinator_invitations_addressed_to(*, user: User) -> QuerySet[CoordinatorInvitation]:
+    """Every invitation to co-coordinate sent to one of the person's addresses (for their
+    data download and erasure; only a confirmed address may accept one)."""
+    return CoordinatorInvitation.objects.filter(_addressed_to(user)).order_by("created_at", "pk")
 
 
 def mentorships_for_student(*, student: User) -> QuerySet[Mentorship]:
@@ -140,20 +149,7 @@ def mentor_search(
     """
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-    from apps.matching import fit, services
-    from apps.matching.models import MentorProfile, StudentPreferences
-
-    profiles = (
-        MentorProfile.objects.filter(user__is_mentor=True, user__is_active=True)
-        .exclude(user=viewer)
-        .select_related("user")
-        .annotate(
-            active_count=Count(
-                "user__mentorships_as_mentor",
-                filter=Q(user__mentorships_as_mentor__status=Mentorship.Status.ACTIVE),
-            )
-        )
-    )
+    profiles = _mentor_profiles(viewer)
     if accepting_only:
         profiles = profiles.filter(accepting=True)
     if seniority:
@@ -178,20 +174,48 @@ def mentor_search(
         )
     else:
         profiles = profiles.order_by("pk")
-    found = list(profiles[:limit])
-    if not found:
+    results = _scored(viewer, list(profiles[:limit]))
+    results.sort(key=lambda r: -r.fit.total)
+    return results
+
+
+def mentor_fit(*, viewer: User, mentor_id: int) -> MentorResult | None:
+    """The mentor's fit for ``viewer`` as the mentor's page shows it: the very figure
+    search shows, since both score the pair with ``fit.pair_fit`` alone."""
+    profile = _mentor_profiles(viewer).filter(user_id=mentor_id).first()
+    if profile is None:
+        return None
+    return _scored(viewer, [profile])[0]
+
+
+def _mentor_profiles(viewer: User) -> QuerySet[MentorProfile]:
+    return (
+        MentorProfile.objects.filter(user__is_mentor=True, user__is_active=True)
+        .exclude(user=viewer)
+        .select_related("user")
+        .annotate(
+            active_count=Count(
+                "user__mentorships_as_mentor",
+                filter=Q(user__mentorships_as_mentor__status=Mentorship.Status.ACTIVE),
+            )
+        )
+    )
+
+
+def _scored(viewer: User, profiles: list[MentorProfile]) -> list[MentorResult]:
+    if not profiles:
         return []
     prefs = StudentPreferences.objects.filter(user=viewer).first()
-    student = services.student_features(viewer, prefs)
-    features = [
-        services.mentor_features(p, free_places=max(0, p.capacity - p.active_count)) for p in found
-    ]
-    fits, _ = fit.score_pairs([student], features, apply_hard_filters=False)
-    results = [
-        MentorResult(profile=p, fit=fits[(student.id, f.id)], free_places=f.free_places)
-        for p, f in zip(found, features, strict=True)
-    ]
-    results.sort(key=lambda r: -r.fit.total)
+    student = feature_records.student_features(viewer, prefs)
+    results = []
+    for profile in profiles:
+        free_places = max(0, profile.capacity - profile.active_count)  # type: ignore[attr-defined]
+        mentor = feature_records.mentor_features(profile, free_places=free_places)
+        results.append(
+            MentorResult(
+                profile=profile, fit=fit.pair_fit(student, mentor), free_places=free_places
+            )
+        )
     return results
 
 
@@ -203,15 +227,68 @@ class MentorResult:
 
     @property
     def percent(self) -> int:
-        return round(self.fit.total * 100)
+        return self.fit.percent
+
+
+# --- Who runs a programme ----------------------------------------------------------------
+# The one answer to "does this person coordinate this programme?": every page, email,
+# export and service asks it here, so co-coordinators get exactly the first one's access.
+
+
+def coordinated_programme_ids(*, user: User) -> QuerySet:
+    """Ids of the programmes ``user`` coordinates, for a subquery filter
+    (``Cohort.objects.filter(programme_id__in=coordinated_programme_ids(user=u))``).
+    Someone whose coordinator role staff withdrew keeps no hold on their programmes."""
+    if not user.is_authenticated or not user.is_coordinator:
+        return ProgrammeCoordinator.objects.none().values("programme_id")
+    return ProgrammeCoordinator.objects.filter(user_id=user.pk).values("programme_id")
+
+
+def is_programme_coordinator(*, user: User, programme: Programme | int) -> bool:
+    programme_id = programme if isinstance(programme, int) else programme.pk
+    return coordinated_programme_ids(user=user).filter(programme_id=programme_id).exists()
 
 
 def programmes_for_coordinator(*, user: User) -> QuerySet[Programme]:
-
     return (
-        Programme.objects.filter(coordinator=user)
+        Programme.objects.filter(pk__in=coordinated_programme_ids(user=user))
         .annotate(cohort_count=Count("cohorts", distinct=True))
         .order_by("name")
+    )
+
+
+def programme_coordinators(*, programme: Programme) -> QuerySet[ProgrammeCoordinator]:
+    return ProgrammeCoordinator.objects.filter(programme=programme).select_related("user")
+
+
+def coordinator_invitations_pending(*, programme: Programme) -> QuerySet[CoordinatorInvitation]:
+    return CoordinatorInvitation.objects.filter(programme=programme, accepted_at__isnull=True)
+
+
+def coordinator_invitation_is_for(*, invitation: CoordinatorInvitation, user: User) -> bool:
+    """Only the person who confirmed the invited address may see or accept it."""
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(
+        user_id=user.pk, email__iexact=invitation.email, verified=True
+    ).exists()
+
+
+def coordinator_invitations_to(*, user: User) -> QuerySet[CoordinatorInvitation]:
+    """Open invitations to co-coordinate, addressed to one of the person's verified
+    addresses (only those can accept)."""
+    from allauth.account.models import EmailAddress
+
+    addresses = EmailAddress.objects.filter(user=user, verified=True).values_list(
+        "email", flat=True
+    )
+    query = Q()
+    for address in addresses:
+        query |= Q(email__iexact=address)
+    if not query:
+        return CoordinatorInvitation.objects.none()
+    return CoordinatorInvitation.objects.filter(query, accepted_at__isnull=True).select_related(
+        "programme"
     )
 
 
@@ -270,5 +347,7 @@ def round_results(*, matching_round: MatchingRound) -> dict[str, Any]:
         "unmatched": [p for p in pairs if p.mentor_id is None],
         "match_rate": round(100 * len(matched) / len(pairs)) if pairs else None,
         "mean_rank": round(sum(ranks) / len(ranks), 2) if ranks else None,
-        "mean_score": round(sum(p.score for p in matched) / len(matched), 3) if matched else None,
+        "mean_percent": (
+            fit.fit_percent(sum(p.score for p in matched) / len(matched)) if matched else None
+        ),
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.matching import views
+from apps.matching import programme_views, views
 
 app_name = "matching"
 urlpatterns = [
@@ -16,16 +16,26 @@ urlpatterns = [
     path("mentorships/<int:pk>/sharing/", views.mentorship_sharing, name="mentorship_sharing"),
     path("mentorships/<int:pk>/notes/", views.mentee_notes, name="mentee_notes"),
     path("notes/<int:pk>/delete/", views.note_delete, name="note_delete"),
-    path("programmes/", views.programme_list, name="programme_list"),
-    path("programmes/<int:pk>/", views.programme_detail, name="programme_detail"),
-    path("cohorts/<int:pk>/", views.cohort_detail, name="cohort_detail"),
-    path("invitations/<uuid:token>/", views.invitation_accept, name="invitation_accept"),
-    path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
-    path("rounds/<int:pk>/progress/", views.round_progress, name="round_progress"),
-    path("rounds/<int:pk>/open/", views.round_open, name="round_open"),
-    path("rounds/<int:pk>/run/", views.round_run, name="round_run"),
-    path("rounds/<int:pk>/publish/", views.round_publish, name="round_publish"),
-    path("rounds/<int:pk>/pairs/<int:pair_pk>/lock/", views.pair_lock, name="pair_lock"),
-    path("rounds/<int:pk>/pairs/<int:pair_pk>/swap/", views.pair_swap, name="pair_swap"),
-    path("rounds/<int:pk>/choices/", views.round_choices, name="round_choices"),
+    path("programmes/", programme_views.programme_list, name="programme_list"),
+    path("programmes/<int:pk>/", programme_views.programme_detail, name="programme_detail"),
+    path(
+        "programmes/<int:pk>/coordinators/<int:user_id>/remove/",
+        programme_views.coordinator_remove,
+        name="coordinator_remove",
+    ),
+    path(
+        "coordinator-invitations/<uuid:token>/",
+        programme_views.coordinator_invitation_accept,
+        name="coordinator_invitation_accept",
+    ),
+    path("cohorts/<int:pk>/", programme_views.cohort_detail, name="cohort_detail"),
+    path("invitations/<uuid:token>/", programme_views.invitation_accept, name="invitation_accept"),
+    path("rounds/<int:pk>/", programme_views.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/progress/", programme_views.round_progress, name="round_progress"),
+    path("rounds/<int:pk>/open/", programme_views.round_open, name="round_open"),
+    path("rounds/<int:pk>/run/", programme_views.round_run, name="round_run"),
+    path("rounds/<int:pk>/publish/", programme_views.round_publish, name="round_publish"),
+    path("rounds/<int:pk>/pairs/<int:pair_pk>/lock/", programme_views.pair_lock, name="pair_lock"),
+    path("rounds/<int:pk>/pairs/<int:pair_pk>/swap/", programme_views.pair_swap, name="pair_swap"),
+    path("rounds/<int:pk>/choices/", programme_views.round_choices, name="round_choices"),
 ]

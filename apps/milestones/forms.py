@@ -8,6 +8,7 @@ from django.utils import timezone
 from apps.core.forms import SingleLineCharField, single_line_formfield
 from apps.core.text import validate_single_line
 from apps.matching.models import Programme
+from apps.matching.selectors import coordinated_programme_ids
 from apps.milestones.models import Category, Milestone, Plan, Status
 from apps.milestones.selectors import template_choices
 
@@ -163,5 +164,5 @@ class PlanTemplateForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        programmes = Programme.objects.filter(coordinator=user)
+        programmes = Programme.objects.filter(pk__in=coordinated_programme_ids(user=user))
         self.fields["programme"].queryset = programmes  # type: ignore[attr-defined]

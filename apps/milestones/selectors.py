@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from apps.matching.selectors import mentee_ids_sharing
+from apps.matching.selectors import coordinated_programme_ids, mentee_ids_sharing
 from apps.milestones.builtin_templates import builtin_templates
 from apps.milestones.dates import add_months
 from apps.milestones.models import (
@@ -219,7 +219,7 @@ def templates_visible_to(*, user: User) -> QuerySet[PlanTemplate]:
         PlanTemplate.objects.filter(
             Q(programme__isnull=True)
             | Q(created_by=user)
-            | Q(programme__coordinator=user)
+            | Q(programme_id__in=coordinated_programme_ids(user=user))
             | Q(programme__cohorts__memberships__user=user)
         )
         .distinct()

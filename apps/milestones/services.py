@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from apps.matching.selectors import is_programme_coordinator
 from apps.milestones.dates import add_months
 from apps.milestones.models import (
     ActionItem,
@@ -453,7 +454,7 @@ def plan_template_create(
     horizon_years: int = 2,
     programme: Programme | None = None,
 ) -> PlanTemplate:
-    if programme is not None and programme.coordinator_id != created_by.pk:
+    if programme is not None and not is_programme_coordinator(user=created_by, programme=programme):
         raise ValidationError(
             {"programme": "You can only write templates for your own programmes."}
         )

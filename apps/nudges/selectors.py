@@ -59,10 +59,11 @@ def delivery_log_for_coordinator(
 ) -> QuerySet[OutboxMessage]:
     """Emails to members of the programmes this person coordinates (no one else's)."""
     from apps.matching.models import CohortMembership
+    from apps.matching.selectors import coordinated_programme_ids
 
-    members = CohortMembership.objects.filter(cohort__programme__coordinator=coordinator).values(
-        "user_id"
-    )
+    members = CohortMembership.objects.filter(
+        cohort__programme_id__in=coordinated_programme_ids(user=coordinator)
+    ).values("user_id")
     rows = OutboxMessage.objects.filter(user_id__in=members)
     if status:
         rows = rows.filter(status=status)

@@ -33,16 +33,15 @@ from bibtexparser.model import (
     MiddlewareErrorBlock,
     ParsingFailedBlock,
 )
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
-from pylatexenc.latex2text import get_default_latex_context_db as text_context_db
 from pylatexenc.latexencode import (
     RULE_DICT,
     RULE_REGEX,
     UnicodeToLatexConversionRule,
     UnicodeToLatexEncoder,
 )
-from pylatexenc.latexwalker import LatexWalker, get_default_latex_context_db
 
+from apps.readinglists.bibtex_decoding import TEXT_DECODER, clear_latex_caches, decode_latex
+from apps.readinglists.bibtex_resolution import ResolveStrings, resolve_crossrefs
 from apps.readinglists.identifiers import normalize_arxiv, normalize_doi, normalize_isbn
 
 if TYPE_CHECKING:
@@ -65,13 +64,6 @@ KNOWN_FIELDS = frozenset(
 )  # fmt: skip
 # Where the venue column is read from, in order; ``Item.venue_field`` remembers which.
 VENUE_FIELDS = ("journal", "booktitle", "school", "institution", "publisher", "howpublished")
-# A crossref child inherits every field it lacks (bibtexparser 1.x's crossref rule),
-# except those that identify the parent itself rather than the work in it.
-NOT_INHERITED = frozenset({"title", "doi", "eprint", "archiveprefix", "primaryclass", "url",
-                           "ids", "crossref", "key", "abstract", "keywords"})  # fmt: skip
-# Entry types that hold other works: when entries crossref them, they are containers.
-CONTAINER_TYPES = frozenset({"proceedings", "mvproceedings", "book", "mvbook", "collection",
-                             "mvcollection", "periodical", "reference", "mvreference"})  # fmt: skip
 
 KIND_BY_TYPE = {
     "book": "book",
@@ -99,250 +91,16 @@ VENUE_FIELD_BY_TYPE = {
     "misc": "howpublished",
     "online": "howpublished",
 }
-# BibTeX's predefined macros; the month middleware reads them.
-MONTH_MACROS = frozenset(
-    {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
-)
-# --- Raw pass over the whole file: macros and crossref ---------------------------------
-
-
-def _split_expression(value: str) -> list[str] | None:
-    """The ``#``-separated parts of an unenclosed value, or None when it is one piece."""
-    if "#" not in value:
-        return None
-    parts, depth, quoted, start = [], 0, False, 0
-    for i, char in enumerate(value):
-        if char == "\\":
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-        elif char == '"' and depth == 0 and (i == 0 or value[i - 1] != "\\"):
-            quoted = not quoted
-        elif char == "#" and depth == 0 and not quoted:
-            parts.append(value[start:i].strip())
-            start = i + 1
-    if not parts:
-        return None
-    parts.append(value[start:].strip())
-    return parts
-
-
-def _unenclose(piece: str) -> str | None:
-    if len(piece) >= 2 and piece[0] == "{" and piece[-1] == "}":
-        return piece[1:-1]
-    if len(piece) >= 2 and piece[0] == '"' and piece[-1] == '"':
-        return piece[1:-1]
-    if piece.isdigit():
-        return piece
-    return None
-
-
-class _ResolveStrings(mw.ResolveStringReferencesMiddleware):
-    """bibtexparser's macro resolution, plus ``#`` concatenation (``neurips # " (ws)"``)
-    and macros defined from other macros. Resolved values are re-enclosed in braces so
-    the enclosing middleware treats them like any braced value."""
-
-    def _resolve(self, value: str, macros: dict[str, str], undefined: list[str]) -> str | None:
-        pieces = _split_expression(value)
-        if pieces is None:
-            if _unenclose(value.strip()) is not None:
-                return None  # an ordinary enclosed value
-            pieces = [value.strip()]
-        out = []
-        for piece in pieces:
-            text = _unenclose(piece)
-            if text is None:
-                text = macros.get(piece.lower())
-                if text is None and piece.lower() not in MONTH_MACROS:
-                    undefined.append(piece)
-            out.append(piece if text is None else text)
-        if len(pieces) == 1 and not undefined and pieces[0].lower() not in macros:
-            return None  # a month macro, left for the month middleware
-        return "".join(out)
-
-    def transform(self, library: Library) -> Library:
-        macros: dict[str, str] = {}
-        for string in library.strings:
-            raw = string.value if isinstance(string.value, str) else str(string.value)
-            resolved = self._resolve(raw, macros, [])
-            text = resolved if resolved is not None else (_unenclose(raw.strip()) or raw)
-            macros[string.key.lower()] = text
-            string.value = "{" + text + "}"
-        for entry in library.entries:
-            for f in entry.fields:
-                if not isinstance(f.value, str):
-                    continue
-                undefined: list[str] = []
-                resolved = self._resolve(f.value, macros, undefined)
-                if resolved is not None:
-                    f.value = "{" + resolved + "}"
-                if undefined:
-                    names = ", ".join(f"“{name}”" for name in undefined)
-                    entry.parser_metadata.setdefault("notes", []).append(
-                        f"its {f.key.lower()} uses {names}, which this file does not define "
-                        "with @string: the name itself was kept as the value"
-                    )
-        return library
-
-
-def _resolve_crossrefs(entries: list[Entry]) -> set[str]:
-    """Fill children from their parents (cascading, cycle-safe); return container keys."""
-    by_key = {e.key.lower(): e for e in entries}  # BibTeX matches crossref keys in any case
-    done: set[str] = set()
-    containers: set[str] = set()
-
-    def raw(entry: Entry, key: str) -> str:
-        value = entry.fields_dict.get(key)
-        return "" if value is None else str(value.value).strip('{}" ').strip()
-
-    def resolve(entry: Entry, chain: tuple[str, ...]) -> None:
-        if entry.key in done:
-            return
-        done.add(entry.key)
-        crossref = raw(entry, "crossref")
-        parent = by_key.get(crossref.lower())
-        if parent is None:
-            entry.parser_metadata.setdefault("notes", []).append(
-                f"its crossref “{crossref}” is not in this file: what it would give "
-                "(such as the venue and year) is missing"
-            )
-            return
-        if parent.key in chain:
-            return
-        resolve(parent, (*chain, entry.key))
-        if parent.entry_type.lower() in CONTAINER_TYPES:
-            containers.add(parent.key)
-        for f in parent.fields:
-            if f.key not in NOT_INHERITED and f.key not in entry.fields_dict:
-                entry.set_field(Field(f.key, f.value))
-        if "booktitle" not in entry.fields_dict and "title" in parent.fields_dict:
-            entry.set_field(Field("booktitle", parent.fields_dict["title"].value))
-        entry.parser_metadata["crossref_parent"] = parent.key
-
-    for entry in entries:
-        if "crossref" in entry.fields_dict:
-            resolve(entry, ())
-    return containers
 
 
 # --- Per-batch decoding ------------------------------------------------------------------
-
-
-# Text without these needs no LaTeX parser: dropping grouping braces is all it takes.
-# (A bare "&" needs none either: pylatexenc is given it escaped, as "\&".)
-_MARKUP = re.compile(r"[\\$~%`]|--|''")
-# A bare "&" is LaTeX's column separator, which pylatexenc turns into spaces.
-_BARE_AMPERSAND = re.compile(r"(?<!\\)&")
-# The markup of most real values, each piece a complete node whatever surrounds it, so
-# it decodes the same on its own as in place: a braced group holding one control
-# sequence and at most one argument (``{\"o}``, ``{\c{c}}``, ``{\'\i}``, ``{\o}``); a
-# symbol accent or one-letter accent macro with its argument (``\"u``, ``\H{o}``); an
-# escaped character; a tie, dash or quote ligature. A macro before one of them that
-# could take it as an argument leaves a backslash in the text around it, and then the
-# whole value goes through pylatexenc.
-_LATEX_TOKEN = re.compile(
-    r"""(
-        \{\\(?:[A-Za-z]+|[^A-Za-z\s{}%$])\s*
-            (?:[A-Za-z]|\\[A-Za-z]+|\{[^{}\\%$]*\}|\{\\[A-Za-z]+\})?\}
-      | \\[`'^"~=.](?:[A-Za-z]|\{[A-Za-z]?\}|\{\\[ij]\})
-      | \\[cHvukrdb]\{(?:[A-Za-z]?|\\[ij])\}
-      | \\[&%$\#_]
-      | ~ | --- | -- | `` | '' | !` | \?`
-    )""",
-    re.VERBOSE,
-)
-
-
-def _text_decoder() -> LatexNodes2Text:
-    context = text_context_db()
-    context.add_context_category(
-        "pacer-bibtex",
-        prepend=True,
-        macros=[
-            MacroTextSpec("url", simplify_repl="%s"),
-            # pylatexenc gives a modifier-letter circumflex and nothing; the export
-            # writes these macros for the plain characters, so read them back as such.
-            MacroTextSpec("textasciicircum", simplify_repl="^"),
-            MacroTextSpec("textquotedbl", simplify_repl='"'),
-        ],
-    )
-    return LatexNodes2Text(latex_context=context, keep_braced_groups=False, math_mode="verbatim")
-
-
-# Neither keeps state between calls; building them costs more than most decodings.
-_DECODER = _text_decoder()
-_WALKER_CONTEXT = get_default_latex_context_db()
-
-
-def decode_latex_with_pylatexenc(value: str) -> tuple[str, str]:
-    """LaTeX → Unicode through pylatexenc's parser: (text, error). The reference."""
-    source = _BARE_AMPERSAND.sub(r"\\&", value)
-    try:
-        walker = LatexWalker(source, latex_context=_WALKER_CONTEXT)
-        return _DECODER.nodelist_to_text(walker.get_latex_nodes()[0]), ""
-    except Exception as exc:  # pylatexenc raises many kinds; keep the raw text
-        return value, str(exc)
-
-
-@functools.lru_cache(maxsize=4096)
-def _decode_token(token: str) -> tuple[str, str]:
-    return decode_latex_with_pylatexenc(token)
-
-
-def decode_latex(value: str) -> tuple[str, str]:
-    """LaTeX → Unicode: (text, error), always what ``decode_latex_with_pylatexenc`` gives.
-
-    pylatexenc costs about a millisecond per value, most of a large import. So plain
-    text only loses its grouping braces; text whose only markup is ``_LATEX_TOKEN``
-    pieces has each distinct piece decoded once (cached) and the braces around them
-    dropped; anything else (maths, other macros, comments) goes through the parser.
-    Short values, which repeat (venues, author lists), are cached whole.
-    """
-    if len(value) <= MAX_CACHED_VALUE:
-        return _decode_short(value)
-    return _decode(value)
-
-
-MAX_CACHED_VALUE = 300  # characters; long values (abstracts) are rarely repeated
-
-
-@functools.lru_cache(maxsize=20_000)
-def _decode_short(value: str) -> tuple[str, str]:
-    return _decode(value)
-
-
-def _decode(value: str) -> tuple[str, str]:
-    if not _MARKUP.search(value):
-        return value.replace("{", "").replace("}", ""), ""
-    pieces = _LATEX_TOKEN.split(value)  # plain text at even indexes, tokens at odd ones
-    if any(_MARKUP.search(text) for text in pieces[0::2]):
-        return decode_latex_with_pylatexenc(value)
-    out = []
-    for i, piece in enumerate(pieces):
-        if i % 2 == 0:
-            out.append(piece.replace("{", "").replace("}", ""))
-            continue
-        text, error = _decode_token(piece)
-        if error:
-            return decode_latex_with_pylatexenc(value)
-        out.append(text)
-    return "".join(out), ""
-
-
-def clear_decoding_caches() -> None:
-    """Forget cached decodings and names (for benchmarks that time a cold import)."""
-    _decode_short.cache_clear()
-    _decode_token.cache_clear()
-    _name_parts.cache_clear()
 
 
 class _LatexDecoding(mw.LatexDecodingMiddleware):
     """LaTeX → Unicode on every field except the verbatim ones, through ``decode_latex``."""
 
     def __init__(self, allow_inplace_modification: bool = True) -> None:
-        super().__init__(allow_inplace_modification, decoder=_DECODER)
+        super().__init__(allow_inplace_modification, decoder=TEXT_DECODER)
 
     def _transform_python_value_string(self, python_string: str) -> tuple[str, str]:
         return decode_latex(python_string)
@@ -360,6 +118,12 @@ class _LatexDecoding(mw.LatexDecodingMiddleware):
 def _name_parts(name: str) -> NameParts:
     """Authors recur across a bibliography; their parts are only ever read."""
     return parse_single_name_into_parts(name)
+
+
+def clear_decoding_caches() -> None:
+    """Forget cached decodings and names (for benchmarks that time a cold import)."""
+    clear_latex_caches()
+    _name_parts.cache_clear()
 
 
 class _SplitNames(mw.SplitNameParts):
@@ -591,7 +355,7 @@ def parse_bibtex_batches(text: str, batch_size: int | None = None) -> Iterator[P
             library.replace(block, block.ignore_error_block, fail_on_duplicate_key=False)
     for entry in library.entries:
         _keep_first_fields(entry)
-    for middleware in (_ResolveStrings(True), mw.NormalizeFieldKeys(True)):
+    for middleware in (ResolveStrings(True), mw.NormalizeFieldKeys(True)):
         library = middleware.transform(library)
     entries = library.entries
     total = len(entries) + len(library.failed_blocks)
@@ -602,7 +366,7 @@ def parse_bibtex_batches(text: str, batch_size: int | None = None) -> Iterator[P
         )
     if total == 0:
         raise BibtexUnusable("No BibTeX entries were found. Is this a .bib file?")
-    containers = _resolve_crossrefs(entries)
+    containers = resolve_crossrefs(entries)
     listed = [e for e in entries if e.key not in containers]
     failed = sorted(library.failed_blocks, key=lambda b: b.start_line or 0)
     first = ParseResult(failures=[_failure(b) for b in failed])

@@ -4,7 +4,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch
 
-from apps.core.registry import data_exporters
+from apps.core.registry import data_exporters, personal_data_erasers
+from apps.readinglists import services
 from apps.readinglists.models import (
     Assignment,
     ImportCandidate,
@@ -98,3 +99,11 @@ def export_reading(user: User) -> dict[str, Any]:
             .order_by("created_at", "pk")
         ],
     }
+
+
+@personal_data_erasers.register("reading")
+def erase(user: User) -> None:
+    """A mentor's copy of the person's private list would outlive them: their lists go by
+    cascade, a copy only loses its link to the source. The copies are found while the
+    link and the mentorships still exist."""
+    services.shared_copies_remove(owner=user)

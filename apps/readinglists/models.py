@@ -24,7 +24,7 @@ class ReadingList(models.Model):
     class Visibility(models.TextChoices):
         PRIVATE = "private", "Only me (and mentors I share reading with)"
         MENTEES = "mentees", "My mentees"
-        # Everyone in a cohort of a programme the owner belongs to, and its coordinator.
+        # Everyone in a cohort of a programme the owner belongs to, and its coordinators.
         PROGRAMME = "programme", "My programme"
 
     owner = models.ForeignKey(

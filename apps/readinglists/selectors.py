@@ -20,11 +20,13 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
 
+from apps.matching.models import Mentorship
 from apps.matching.selectors import (
     active_mentor_ids,
     active_mentorship,
     mentee_ids_sharing,
     mentor_can_view,
+    mentorships_of,
     programme_peer_ids,
 )
 from apps.readinglists.models import (
@@ -77,6 +79,33 @@ def can_copy_list(*, user: User, reading_list: ReadingList) -> bool:
     if reading_list.visibility == ReadingList.Visibility.PROGRAMME:
         return programme_peer_ids(user=user).filter(user_id=reading_list.owner_id).exists()
     return False
+
+
+def copies_seen_only_through_sharing(
+    *, owner: User, holder: User | None = None
+) -> QuerySet[ReadingList]:
+    """Copies other people keep of ``owner``'s lists that the owner never opened to them:
+    the holder is or was the owner's mentor, and the list is private (or opened to the
+    owner's mentees, which the holder never was) and not assigned to them, so they could
+    only have read it through the owner's reading sharing. Copies of programme lists stay:
+    the holder may have shared the programme when copying, and that is not recorded.
+
+    ``holder`` narrows it to one person's copies.
+    """
+    began = (Mentorship.Status.ACTIVE, Mentorship.Status.ENDED)
+    mentorships = mentorships_of(user=owner).filter(status__in=began)
+    was_mentor = mentorships.filter(student_id=owner.pk, mentor_id=OuterRef("owner_id"))
+    was_mentee = mentorships.filter(mentor_id=owner.pk, student_id=OuterRef("owner_id"))
+    assigned = Assignment.objects.filter(
+        reading_list_id=OuterRef("copied_from_id"), mentee_id=OuterRef("owner_id")
+    )
+    copies = ReadingList.objects.filter(copied_from__owner=owner).exclude(owner=owner)
+    if holder is not None:
+        copies = copies.filter(owner=holder)
+    closed = Q(copied_from__visibility=ReadingList.Visibility.PRIVATE) | (
+        Q(copied_from__visibility=ReadingList.Visibility.MENTEES) & ~Exists(was_mentee)
+    )
+    return copies.filter(Exists(was_mentor), closed).exclude(Exists(assigned))
 
 
 def can_view_list(*, user: User, reading_list: ReadingList) -> bool:

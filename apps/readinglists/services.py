@@ -15,7 +15,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from apps.matching.selectors import active_mentorship
-from apps.readinglists import foundations
+from apps.readinglists import foundations, selectors
 from apps.readinglists.identifiers import recognise, split_paste
 from apps.readinglists.models import (
     Assignment,
@@ -114,6 +114,21 @@ def list_copy(*, reading_list: ReadingList, user: User) -> ReadingList:
             batch_size=1000,
         )
     return copy
+
+
+def shared_copies_remove(*, owner: User, holder: User | None = None) -> int:
+    """Delete the copies others keep of ``owner``'s lists that they could read only as the
+    owner's mentor (``holder``: only that person's); returns how many went. A copy is
+    allowed only of a list its owner opened to the copier, so any such copy predates that
+    rule; account deletion runs this before the owner's lists go."""
+    with transaction.atomic():
+        doomed = list(
+            selectors.copies_seen_only_through_sharing(owner=owner, holder=holder).values_list(
+                "pk", flat=True
+            )
+        )
+        ReadingList.objects.filter(pk__in=doomed).delete()
+    return len(doomed)
 
 
 # --- Items ---------------------------------------------------------------------------

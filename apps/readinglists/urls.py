@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.readinglists import views
+from apps.readinglists import views, views_import, views_review
 
 app_name = "readinglists"
 
@@ -13,13 +13,13 @@ urlpatterns = [
     path("lists/<int:pk>/delete/", views.list_delete, name="list_delete"),
     path("lists/<int:pk>/copy/", views.list_copy, name="list_copy"),
     path("lists/<int:pk>/items/new/", views.item_create, name="item_create"),
-    path("lists/<int:pk>/import/", views.list_import, name="list_import"),
-    path("lists/<int:pk>/identifiers/", views.identifiers_paste, name="identifiers_paste"),
-    path("lists/<int:pk>/export.bib", views.export_bibtex, name="export_bibtex"),
-    path("lists/<int:pk>/export.csv", views.export_csv, name="export_csv"),
+    path("lists/<int:pk>/import/", views_import.list_import, name="list_import"),
+    path("lists/<int:pk>/identifiers/", views_import.identifiers_paste, name="identifiers_paste"),
+    path("lists/<int:pk>/export.bib", views_import.export_bibtex, name="export_bibtex"),
+    path("lists/<int:pk>/export.csv", views_import.export_csv, name="export_csv"),
     path("lists/<int:pk>/assign/", views.list_assign, name="list_assign"),
     path("lists/<int:pk>/progress/", views.list_progress, name="list_progress"),
-    path("imports/<int:pk>/", views.import_preview, name="import_preview"),
+    path("imports/<int:pk>/", views_import.import_preview, name="import_preview"),
     path("assignments/<int:pk>/delete/", views.assignment_delete, name="assignment_delete"),
     path("items/<int:pk>/", views.item_detail, name="item_detail"),
     path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),
@@ -27,13 +27,13 @@ urlpatterns = [
     path("items/<int:pk>/status/", views.item_status, name="item_status"),
     path("items/<int:pk>/notes/", views.progress_save, name="progress_save"),
     path("mentees/<int:user_pk>/", views.mentee_reading, name="mentee_reading"),
-    path("review/", views.review_home, name="review_home"),
-    path("review/session/", views.review_session, name="review_session"),
-    path("review/starter-deck/", views.deck_add_starter, name="deck_add_starter"),
-    path("review/cards/new/", views.card_create, name="card_create"),
-    path("review/cards/<int:pk>/delete/", views.card_delete, name="card_delete"),
-    path("review/cards/<int:pk>/reveal/", views.review_reveal, name="review_reveal"),
-    path("review/cards/<int:pk>/grade/", views.review_grade, name="review_grade"),
-    path("review/settings/", views.review_settings, name="review_settings"),
-    path("review/pause/", views.review_pause, name="review_pause"),
+    path("review/", views_review.review_home, name="review_home"),
+    path("review/session/", views_review.review_session, name="review_session"),
+    path("review/starter-deck/", views_review.deck_add_starter, name="deck_add_starter"),
+    path("review/cards/new/", views_review.card_create, name="card_create"),
+    path("review/cards/<int:pk>/delete/", views_review.card_delete, name="card_delete"),
+    path("review/cards/<int:pk>/reveal/", views_review.review_reveal, name="review_reveal"),
+    path("review/cards/<int:pk>/grade/", views_review.review_grade, name="review_grade"),
+    path("review/settings/", views_review.review_settings, name="review_settings"),
+    path("review/pause/", views_review.review_pause, name="review_pause"),
 ]

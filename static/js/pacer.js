@@ -2,6 +2,28 @@
 (function () {
   "use strict";
 
+  // Styles that hide what only script can reveal apply once script runs.
+  document.documentElement.classList.add("js");
+
+  // The menu button shows and hides the navigation on narrow screens.
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest("[data-menu-toggle]");
+    if (!toggle) return;
+    var menu = document.getElementById(toggle.getAttribute("aria-controls"));
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    menu.classList.toggle("is-open", open);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var toggle = document.querySelector("[data-menu-toggle][aria-expanded='true']");
+    if (!toggle) return;
+    toggle.setAttribute("aria-expanded", "false");
+    document.getElementById(toggle.getAttribute("aria-controls")).classList.remove("is-open");
+    toggle.focus();
+  });
+
   // Buttons with data-confirm ask before submitting (deletions and other one-way actions).
   document.addEventListener("submit", function (event) {
     var form = event.target;
@@ -11,6 +33,15 @@
       event.preventDefault();
     }
   }, true);
+
+  // On first setup, the time zone starts at the browser's own rather than UTC.
+  document.querySelectorAll("form[data-suggest-timezone] select[name=timezone]").forEach(function (select) {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (select.value !== "UTC" || !zone) return;
+    if (Array.prototype.some.call(select.options, function (option) { return option.value === zone; })) {
+      select.value = zone;
+    }
+  });
 
   // After an htmx swap, keep keyboard focus on the element the server marked.
   document.addEventListener("htmx:afterSettle", function (event) {

@@ -40,14 +40,16 @@ def test_sign_up_verify_onboard_and_see_home(page):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_mobile_layout_keeps_navigation_reachable(page, browser_login, student):
-    page.set_viewport_size({"width": 375, "height": 740})
-    browser_login(page, student)
+def test_onboarding_suggests_the_browsers_time_zone(browser, live_server, browser_login):
+    from tests.accounts.factories import UserFactory
 
-    page.get_by_role("heading", name=f"Welcome, {student.display_name}").wait_for()
-    nav = page.get_by_role("navigation", name="Main")
-    assert nav.is_visible()
-    box = nav.bounding_box()
-    assert box["width"] <= 375
-    # Nothing overflows the viewport horizontally.
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    newcomer = UserFactory(display_name="", onboarded_at=None, timezone="UTC")
+    context = browser.new_context(base_url=live_server.url, timezone_id="America/Chicago")
+    tab = context.new_page()
+    try:
+        browser_login(tab, newcomer)
+        tab.get_by_role("heading", name="Welcome to Pacer").wait_for()
+        assert tab.get_by_text("Four questions").is_visible()
+        assert tab.get_by_label("Timezone").input_value() == "America/Chicago"
+    finally:
+        context.close()

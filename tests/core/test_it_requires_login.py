@@ -15,7 +15,13 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from apps.matching.models import CohortInvitation, MemberRole, MentorNote, ProposedPair
+from apps.matching.models import (
+    CohortInvitation,
+    CoordinatorInvitation,
+    MemberRole,
+    MentorNote,
+    ProposedPair,
+)
 from apps.milestones.models import ActionItem
 from apps.readinglists.models import ImportDraft
 from tests.accounts.factories import UserFactory
@@ -96,6 +102,21 @@ def _invitation() -> dict[str, Any]:
     return {"token": invitation.token}
 
 
+def _coordinator_invitation() -> dict[str, Any]:
+    invitation = CoordinatorInvitation.objects.create(
+        programme=ProgrammeFactory(), email="co@example.org"
+    )
+    return {"token": invitation.token}
+
+
+def _co_coordinator() -> dict[str, Any]:
+    # Two coordinators, so a removal that got through would really change a row.
+    programme = ProgrammeFactory()
+    second = UserFactory(is_coordinator=True)
+    programme.coordinators.add(second)
+    return {"pk": programme.pk, "user_id": second.pk}
+
+
 PLAN = _pk(PlanFactory)
 MILESTONE = _pk(MilestoneFactory)
 MENTORSHIP = _pk(MentorshipFactory)
@@ -155,6 +176,8 @@ ROUTE_OBJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "matching:programme_detail": PROGRAMME,
     "matching:cohort_detail": _pk(CohortFactory),
     "matching:invitation_accept": _invitation,
+    "matching:coordinator_invitation_accept": _coordinator_invitation,
+    "matching:coordinator_remove": _co_coordinator,
     **dict.fromkeys(
         [
             "matching:round_detail",

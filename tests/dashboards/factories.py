@@ -181,7 +181,8 @@ def fill_student_data(
 def programme_with_members(
     coordinator: User, *, students: int, mentors: int, name: str = "Programme"
 ) -> tuple[Programme, list[User], list[User]]:
-    programme = Programme.objects.create(name=name, coordinator=coordinator)
+    programme = Programme.objects.create(name=name)
+    programme.coordinators.add(coordinator)
     cohort = Cohort.objects.create(programme=programme, name="2026")
     studs = make_students(students, prefix="pstudent")
     ments = [UserFactory(is_mentor=True) for _ in range(mentors)]

@@ -1,5 +1,6 @@
 import factory
 
+from apps.accounts.models import User
 from apps.matching.models import (
     Cohort,
     CohortMembership,
@@ -7,6 +8,7 @@ from apps.matching.models import (
     MentorProfile,
     Mentorship,
     Programme,
+    ProgrammeCoordinator,
     StudentPreferences,
 )
 from tests.accounts.factories import UserFactory
@@ -45,11 +47,19 @@ class MentorshipFactory(factory.django.DjangoModelFactory):
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Programme {n}")
+
     class Meta:
         model = Programme
+        skip_postgeneration_save = True
 
-    name = factory.Sequence(lambda n: f"Programme {n}")
-    coordinator = factory.SubFactory(UserFactory, is_coordinator=True)
+    @factory.post_generation
+    def coordinator(obj: Programme, create: bool, extracted: User | None, **kwargs: object) -> None:
+        """``ProgrammeFactory(coordinator=user)`` makes ``user`` its coordinator; without
+        one, a new coordinator is made. ``programme.coordinators.get()`` reads it back."""
+        if create:
+            user = extracted or UserFactory(is_coordinator=True)
+            ProgrammeCoordinator.objects.create(programme=obj, user=user)
 
 
 class CohortFactory(factory.django.DjangoModelFactory):

@@ -13,11 +13,21 @@ def test_tokenize_keeps_hyphenated_terms_and_drops_stopwords():
     assert "rl" in tokens
 
 
-def test_tfidf_rows_are_unit_length_and_identical_docs_have_cosine_one():
-    matrix, _ = fit.tfidf_matrix(["causal inference", "causal inference", "robot arms"])
+def test_term_rows_are_unit_length_and_identical_docs_have_cosine_one():
+    matrix, _ = fit.term_matrix(["causal inference", "causal inference", "robot arms"])
     sims = (matrix @ matrix.T).toarray()
     assert sims[0, 1] == pytest.approx(1.0)
     assert sims[0, 2] == pytest.approx(0.0)
+
+
+def test_generic_words_count_for_less_than_specific_ones():
+    student = fit.StudentFeatures("s", "machine learning robotics")
+    specific = fit.MentorFeatures("a", "robotics")
+    generic = fit.MentorFeatures("b", "machine")
+    assert (
+        fit.pair_fit(student, specific).components["interest"]
+        > (fit.pair_fit(student, generic).components["interest"])
+    )
 
 
 def test_closer_interests_score_higher_and_explanation_names_shared_terms():
@@ -103,3 +113,24 @@ def test_every_component_and_total_stays_between_zero_and_one(student_texts, men
     for pair in fits.values():
         assert 0.0 <= pair.total <= 1.0
         assert all(0.0 <= v <= 1.0 for v in pair.components.values())
+
+
+# Few words, so texts share terms often: the case where corpus statistics would move a
+# pair's figure.
+_interests = st.lists(
+    st.sampled_from(["learning", "robotics", "causal", "policy-gradient", "rl", "theory"]),
+    max_size=6,
+).map(" ".join)
+
+
+@given(_interests, _interests, st.lists(_interests, max_size=4))
+def test_a_pairs_fit_does_not_depend_on_who_else_is_scored(student_text, mentor_text, others):
+    student = fit.StudentFeatures("s", student_text, tags=student_text.split()[:2])
+    mentor = fit.MentorFeatures("m", mentor_text, tags=mentor_text.split()[:2], free_places=1)
+    crowd = [fit.MentorFeatures(f"o{i}", t, free_places=1) for i, t in enumerate(others)]
+
+    alone = fit.pair_fit(student, mentor)
+    fits, _ = fit.score_pairs([student], [*crowd, mentor])
+
+    assert fits[("s", "m")].total == pytest.approx(alone.total, abs=1e-9)
+    assert fits[("s", "m")].percent == alone.percent

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.matching import services
+from apps.matching import programmes
 from apps.matching.models import CohortInvitation
 from apps.matching.services import MatchingError
 from tests.matching.factories import CohortFactory, ProgrammeFactory
@@ -36,10 +36,10 @@ def _post(client, cohort, emails):
 def test_a_batch_over_the_cap_is_refused_whole(client, coordinator, cohort):
     client.force_login(coordinator)
 
-    response = _post(client, cohort, _addresses(services.INVITATIONS_PER_REQUEST + 1))
+    response = _post(client, cohort, _addresses(programmes.INVITATIONS_PER_REQUEST + 1))
 
     assert response.status_code == 200
-    assert f"at most {services.INVITATIONS_PER_REQUEST} addresses" in response.content.decode()
+    assert f"at most {programmes.INVITATIONS_PER_REQUEST} addresses" in response.content.decode()
     assert not CohortInvitation.objects.exists()
     assert mail.outbox == []
 
@@ -47,37 +47,39 @@ def test_a_batch_over_the_cap_is_refused_whole(client, coordinator, cohort):
 def test_a_batch_at_the_cap_is_sent(client, coordinator, cohort):
     client.force_login(coordinator)
 
-    response = _post(client, cohort, _addresses(services.INVITATIONS_PER_REQUEST))
+    response = _post(client, cohort, _addresses(programmes.INVITATIONS_PER_REQUEST))
 
     assert response.status_code == 302
-    assert CohortInvitation.objects.count() == services.INVITATIONS_PER_REQUEST
+    assert CohortInvitation.objects.count() == programmes.INVITATIONS_PER_REQUEST
 
 
 def test_the_daily_cap_counts_the_last_24_hours(coordinator, cohort, monkeypatch):
-    monkeypatch.setattr(services, "INVITATIONS_PER_DAY", 5)
-    services.cohort_invite(cohort=cohort, inviter=coordinator, emails=_addresses(4), role="student")
+    monkeypatch.setattr(programmes, "INVITATIONS_PER_DAY", 5)
+    programmes.cohort_invite(
+        cohort=cohort, inviter=coordinator, emails=_addresses(4), role="student"
+    )
 
     with pytest.raises(MatchingError, match="1 are left today"):
-        services.cohort_invite(
+        programmes.cohort_invite(
             cohort=cohort, inviter=coordinator, emails=_addresses(2, start=10), role="student"
         )
     assert CohortInvitation.objects.count() == 4
     # Repeating addresses already invited costs nothing.
-    services.cohort_invite(
+    programmes.cohort_invite(
         cohort=cohort, inviter=coordinator, emails=[*_addresses(4), "new@example.org"],
         role="student",
     )  # fmt: skip
     assert CohortInvitation.objects.count() == 5
     # A day later the allowance is back.
     CohortInvitation.objects.update(created_at=timezone.now() - dt.timedelta(days=1, minutes=1))
-    services.cohort_invite(
+    programmes.cohort_invite(
         cohort=cohort, inviter=coordinator, emails=_addresses(5, start=20), role="student"
     )
     assert CohortInvitation.objects.count() == 10
 
 
 def test_batches_are_rate_limited_per_hour(client, coordinator, cohort, monkeypatch):
-    monkeypatch.setattr(services, "INVITATION_BATCHES_PER_HOUR", 2)
+    monkeypatch.setattr(programmes, "INVITATION_BATCHES_PER_HOUR", 2)
     client.force_login(coordinator)
     assert _post(client, cohort, ["a@example.org"]).status_code == 302
     assert _post(client, cohort, ["b@example.org"]).status_code == 302
@@ -96,16 +98,16 @@ def test_someone_whose_role_staff_withdrew_can_no_longer_invite(client, coordina
     assert _post(client, cohort, ["a@example.org"]).status_code == 404
     coordinator.refresh_from_db()
     with pytest.raises(MatchingError):
-        services.cohort_invite(
+        programmes.cohort_invite(
             cohort=cohort, inviter=coordinator, emails=["a@example.org"], role="student"
         )
     assert not CohortInvitation.objects.exists()
 
 
 def test_only_the_programmes_coordinator_invites(coordinator, cohort):
-    other = ProgrammeFactory().coordinator
+    other = ProgrammeFactory().coordinators.get()
 
     with pytest.raises(MatchingError, match="programme's coordinator"):
-        services.cohort_invite(
+        programmes.cohort_invite(
             cohort=cohort, inviter=other, emails=["a@example.org"], role="student"
         )

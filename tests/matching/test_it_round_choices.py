@@ -48,7 +48,7 @@ def test_non_members_get_404(client, setup):
     for outsider in (
         UserFactory(is_student=True),
         mentors[0],
-        matching_round.cohort.programme.coordinator,
+        matching_round.cohort.programme.coordinators.get(),
     ):
         client.force_login(outsider)
         assert client.get(url).status_code == 404

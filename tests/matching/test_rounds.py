@@ -1,7 +1,7 @@
 import pytest
 from django.core import mail
 
-from apps.matching import selectors, services
+from apps.matching import programmes, rounds, selectors
 from apps.matching.models import (
     CohortInvitation,
     CohortMembership,
@@ -46,7 +46,7 @@ def _cohort_with(n_students: int, mentor_specs: list[tuple[str, int]]):
 
 def _run(matching_round, capture):
     with capture(execute=True):
-        services.round_start(matching_round=matching_round)
+        rounds.round_start(matching_round=matching_round)
     matching_round.refresh_from_db()
     return matching_round
 
@@ -54,15 +54,15 @@ def _run(matching_round, capture):
 def test_invite_sends_email_once_and_acceptance_adds_member(django_capture_on_commit_callbacks):
     cohort = CohortFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        services.cohort_invite(
+        programmes.cohort_invite(
             cohort=cohort,
-            inviter=cohort.programme.coordinator,
+            inviter=cohort.programme.coordinators.get(),
             emails=["new@example.org", "new@example.org"],
             role="mentor",
         )
-        services.cohort_invite(
+        programmes.cohort_invite(
             cohort=cohort,
-            inviter=cohort.programme.coordinator,
+            inviter=cohort.programme.coordinators.get(),
             emails=["new@example.org"],
             role="mentor",
         )
@@ -71,9 +71,9 @@ def test_invite_sends_email_once_and_acceptance_adds_member(django_capture_on_co
     assert str(invitation.token) in mail.outbox[0].body
     stranger = UserFactory()
     with pytest.raises(MatchingError, match="sign in with that address"):
-        services.invitation_accept(invitation=invitation, user=stranger)
+        programmes.invitation_accept(invitation=invitation, user=stranger)
     invitee = UserFactory(email="new@example.org")
-    services.invitation_accept(invitation=invitation, user=invitee)
+    programmes.invitation_accept(invitation=invitation, user=invitee)
     invitee.refresh_from_db()
     assert invitee.is_mentor
     assert CohortMembership.objects.filter(cohort=cohort, user=invitee, role="mentor").exists()
@@ -83,7 +83,7 @@ def test_round_with_no_mentors_is_refused_and_unchanged():
     cohort, _, _ = _cohort_with(2, [])
     matching_round = RoundFactory(cohort=cohort)
     with pytest.raises(MatchingError, match="no mentors"):
-        services.round_start(matching_round=matching_round)
+        rounds.round_start(matching_round=matching_round)
     matching_round.refresh_from_db()
     assert matching_round.status == MatchingRound.Status.DRAFT
 
@@ -114,7 +114,7 @@ def test_ranked_choices_come_first(django_capture_on_commit_callbacks):
         1, [("reinforcement learning", 1), ("causal inference", 1)]
     )
     matching_round = RoundFactory(cohort=cohort, status="open")
-    services.round_choices_set(
+    rounds.round_choices_set(
         matching_round=matching_round, student=students[0], mentor_ids=[mentors[1].pk]
     )
     matching_round = _run(matching_round, django_capture_on_commit_callbacks)
@@ -128,11 +128,11 @@ def test_choices_only_for_cohort_students_and_mentors():
     matching_round = RoundFactory(cohort=cohort, status="open")
     outsider = MentorProfileFactory().user
     with pytest.raises(MatchingError, match="only mentors of this cohort"):
-        services.round_choices_set(
+        rounds.round_choices_set(
             matching_round=matching_round, student=students[0], mentor_ids=[outsider.pk]
         )
     with pytest.raises(MatchingError, match="Only students"):
-        services.round_choices_set(
+        rounds.round_choices_set(
             matching_round=matching_round, student=UserFactory(), mentor_ids=[]
         )
 
@@ -164,14 +164,14 @@ def test_swap_locks_and_rerun_keeps_locked_pairs_then_publish_creates_mentorship
     )
     matching_round = _run(RoundFactory(cohort=cohort), django_capture_on_commit_callbacks)
     first, second = ProposedPair.objects.filter(round=matching_round).order_by("student_id")
-    services.pair_swap(matching_round=matching_round, first_id=first.pk, second_id=second.pk)
+    rounds.pair_swap(matching_round=matching_round, first_id=first.pk, second_id=second.pk)
     matching_round = _run(matching_round, django_capture_on_commit_callbacks)
     pairs = {p.student_id: p for p in ProposedPair.objects.filter(round=matching_round)}
     assert pairs[students[0].pk].mentor_id == mentors[1].pk
     assert pairs[students[0].pk].locked
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        created = services.round_publish(matching_round=matching_round)
+        created = rounds.round_publish(matching_round=matching_round)
     assert len(created) == 2
     assert Mentorship.objects.filter(
         student=students[0], mentor=mentors[1], status="active"
@@ -191,7 +191,7 @@ def test_swap_locks_and_rerun_keeps_locked_pairs_then_publish_creates_mentorship
     matching_round.refresh_from_db()
     assert matching_round.status == "published"
     with pytest.raises(MatchingError):
-        services.round_publish(matching_round=matching_round)
+        rounds.round_publish(matching_round=matching_round)
 
 
 def test_publish_is_all_or_nothing_when_capacity_was_taken_meanwhile(
@@ -203,7 +203,7 @@ def test_publish_is_all_or_nothing_when_capacity_was_taken_meanwhile(
     matching_round = _run(RoundFactory(cohort=cohort), django_capture_on_commit_callbacks)
     Mentorship.objects.create(student=UserFactory(), mentor=mentors[1], status="active")
     with pytest.raises(MatchingError, match="no longer has"):
-        services.round_publish(matching_round=matching_round)
+        rounds.round_publish(matching_round=matching_round)
     assert not Mentorship.objects.filter(student__in=students).exists()
     matching_round.refresh_from_db()
     assert matching_round.status == "done"
@@ -214,13 +214,13 @@ def test_lock_requires_a_run():
     _cohort, students, mentors = _cohort_with(1, [("x", 1)])
     pair = ProposedPair.objects.create(round=matching_round, student=students[0], mentor=mentors[0])
     with pytest.raises(MatchingError, match="only after a run"):
-        services.pair_toggle_lock(pair=pair)
+        rounds.pair_toggle_lock(pair=pair)
 
 
 def test_negative_weights_refused():
     matching_round = RoundFactory()
     with pytest.raises(MatchingError, match="negative"):
-        services.round_update_settings(matching_round=matching_round, weight_tags=-1.0)
+        rounds.round_update_settings(matching_round=matching_round, weight_tags=-1.0)
 
 
 def test_programme_summary_counts_members_and_match_rate():
@@ -228,6 +228,6 @@ def test_programme_summary_counts_members_and_match_rate():
     Mentorship.objects.create(student=students[0], mentor=mentors[0], status="active")
     summary = selectors.programme_summary(programme=cohort.programme)
     assert (summary["students"], summary["mentors"], summary["match_rate"]) == (2, 1, 50)
-    coordinator = cohort.programme.coordinator
+    coordinator = cohort.programme.coordinators.get()
     assert list(selectors.programmes_for_coordinator(user=coordinator)) == [cohort.programme]
     assert not selectors.programmes_for_coordinator(user=UserFactory()).exists()

@@ -124,7 +124,8 @@ def test_programme_template_is_offered_only_to_its_members(client, coordinator, 
     from apps.matching.models import Cohort, CohortMembership, Programme
     from tests.accounts.factories import UserFactory
 
-    programme = Programme.objects.create(name="RL Fellows", coordinator=coordinator)
+    programme = Programme.objects.create(name="RL Fellows")
+    programme.coordinators.add(coordinator)
     cohort = Cohort.objects.create(programme=programme, name="2026")
     CohortMembership.objects.create(cohort=cohort, user=student, role="student")
     outsider = UserFactory(is_student=True)
@@ -160,7 +161,8 @@ def test_coordinator_cannot_target_someone_elses_programme(client, coordinator):
     from apps.matching.models import Programme
     from tests.accounts.factories import UserFactory
 
-    theirs = Programme.objects.create(name="Not mine", coordinator=UserFactory(is_coordinator=True))
+    theirs = Programme.objects.create(name="Not mine")
+    theirs.coordinators.add(UserFactory(is_coordinator=True))
     client.force_login(coordinator)
     response = client.post(
         reverse("milestones:template_create"),

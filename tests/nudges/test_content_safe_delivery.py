@@ -87,7 +87,7 @@ def test_failure_reasons_carry_no_text_from_the_error(exc, reason):
 
 def test_the_coordinators_delivery_log_never_shows_a_students_title(client, failing_backend):
     programme = ProgrammeFactory()
-    coordinator = programme.coordinator
+    coordinator = programme.coordinators.get()
     row = OutboxFactory(notification__title="Quit my PhD")
     MembershipFactory(cohort=CohortFactory(programme=programme), user=row.user)
     failing_backend.fail_with = ValueError("Header values can't contain 'Quit my PhD'")

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from apps.readinglists import bibtex
-from apps.readinglists.bibtex import decode_latex, decode_latex_with_pylatexenc
+from apps.readinglists import bibtex_decoding
+from apps.readinglists.bibtex_decoding import decode_latex, decode_latex_with_pylatexenc
 
 TRICKY = [
     # Plain text, braces and spacing.
@@ -112,13 +112,13 @@ def test_accent_tokens_are_parsed_once_not_per_value(monkeypatch):
     accent once, not each value."""
     walkers = []
 
-    class CountingWalker(bibtex.LatexWalker):
+    class CountingWalker(bibtex_decoding.LatexWalker):
         def __init__(self, *args, **kwargs):
             walkers.append(args[0])
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(bibtex, "LatexWalker", CountingWalker)
-    bibtex.clear_decoding_caches()
+    monkeypatch.setattr(bibtex_decoding, "LatexWalker", CountingWalker)
+    bibtex_decoding.clear_latex_caches()
     last = [r"M{\"u}ller", r"Erd{\H{o}}s", r"Garc{\'\i}a", r"L{\o}kke", r"Dvo{\v{r}}{\'a}k"]
     first = [r"Ren{\'e}", r"Fran{\c{c}}ois", r"J{\"o}rg", "Emma"]
     values = [

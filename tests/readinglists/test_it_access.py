@@ -142,7 +142,7 @@ def test_programme_lists_are_visible_within_the_programme(client, cast):
     client.force_login(peer)
     assert client.get(url).status_code == 200
     assert rl.title.encode() in client.get(reverse("readinglists:list_index")).content
-    client.force_login(cohort.programme.coordinator)
+    client.force_login(cohort.programme.coordinators.get())
     assert client.get(url).status_code == 200
     client.force_login(cast.other_student)
     assert client.get(url).status_code == 404

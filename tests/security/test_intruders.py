@@ -50,7 +50,7 @@ def _intruder(kind: str):
         return UserFactory(is_student=True)
     if kind == "mentor":
         return UserFactory(is_mentor=True)
-    return ProgrammeFactory().coordinator
+    return ProgrammeFactory().coordinators.get()
 
 
 def _digest() -> str:

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from apps.accounts import services as account_services
 from apps.accounts.models import User
-from apps.matching.models import CohortInvitation, ProposedPair
+from apps.matching.models import CohortInvitation, CoordinatorInvitation, ProposedPair
 from apps.nudges.models import Kind, Notification, OutboxMessage, Snooze
 from apps.readinglists.models import ImportCandidate, ImportDraft
 from tests.accounts.factories import UserFactory
@@ -46,6 +46,8 @@ EXPORT = {
     "matching.StudentPreferences": "matching.student_preferences",
     "matching.MentorNote": "matching.mentor_notes_written",
     "matching.Programme": "matching.programmes_coordinated",
+    "matching.ProgrammeCoordinator": "matching.programmes_coordinated",
+    "matching.CoordinatorInvitation": "matching.coordinator_invitations_received",
     "matching.CohortMembership": "matching.cohort_memberships",
     "matching.CohortInvitation": "matching.invitations_received",
     "matching.RoundChoice": "matching.round_choices",
@@ -76,9 +78,13 @@ EXPORT = {
 # Columns that do not cascade from the person, and what deletion does about them.
 NOT_CASCADING = {
     "matching.Mentorship.ended_by": "set null; the mentorship itself cascades from both sides",
-    "matching.CohortInvitation.invited_by": "set null; the invitation belongs to the programme",
+    "matching.CohortInvitation.invited_by": "set null; it belongs to the programme",
     "matching.CohortInvitation.accepted_by": "set null; invitations to the person are erased",
     "matching.CohortInvitation.email": "erased by the matching eraser (invitations_to)",
+    "matching.ProgrammeCoordinator.added_by": "set null; the link belongs to the programme",
+    "matching.CoordinatorInvitation.invited_by": "set null; it belongs to the programme",
+    "matching.CoordinatorInvitation.accepted_by": "set null; invitations to the person are erased",
+    "matching.CoordinatorInvitation.email": "erased by the matching eraser",
     "milestones.CheckIn.mentor": "set null; the check-in belongs to the student",
     "milestones.PlanTemplate.created_by": "set null; a published template stays for students",
     "research.DraftStageChange.changed_by": "set null; the history belongs to the draft",
@@ -140,6 +146,7 @@ def _full_life(person: User) -> dict[str, object]:
     cohort = CohortFactory()
     MembershipFactory(cohort=cohort, user=person)
     CohortInvitation.objects.create(cohort=cohort, email=person.email.upper(), role="student")
+    CoordinatorInvitation.objects.create(programme=cohort.programme, email=person.email)
     ProposedPair.objects.create(round=RoundFactory(cohort=cohort), student=person, mentor=mentor)
     Snooze.objects.create(user=person, kind=Kind.MILESTONE_DUE, object_id=1, until=timezone.now())
     reading_list = ReadingListFactory(owner=person)
@@ -179,6 +186,8 @@ def test_the_download_holds_the_rows_the_review_found_missing(client):
     assert [m["role"] for m in data["matching"]["cohort_memberships"]] == ["student"]
     assert data["matching"]["invitations_received"][0]["email"] == person.email.upper()
     assert data["matching"]["proposed_pairs"][0]["student"] == person.email
+    received = data["matching"]["coordinator_invitations_received"]
+    assert [i["email"] for i in received] == [person.email]
     assert data["nudges"]["snoozes"][0]["kind"] == Kind.MILESTONE_DUE
     assert data["reading"]["pending_imports"][0]["filename"] == "refs.bib"
     assert data["reading"]["pending_imports"][0]["entries"] == [{"title": "Pending paper"}]
