@@ -143,17 +143,13 @@ class Notification(models.Model):
     so the list and the emails need no per-row lookups; its words come from the rule's
     template (:mod:`apps.nudges.rendering`), rendered when it is shown."""
 
-    # The dedup constraint starts with the user: it serves the per-person lists too.
-    # No database-level foreign key: Django's FK is a deferred constraint, checked row by
-    # row at COMMIT, which for a worst-case sweep (every nudge due at once) cost seconds.
-    # The rules only ever insert ids of existing, active people (they join the people's table),
-    # and Django's cascade still deletes a person's notifications.
+    # The dedup constraint starts with the user: it serves the per-person lists (and the
+    # foreign key's checks when a person is deleted) too.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="notifications",
         db_index=False,
-        db_constraint=False,
     )
     kind = models.CharField(max_length=32, choices=Kind.choices)
     object_id = models.BigIntegerField()
@@ -215,17 +211,15 @@ class OutboxMessage(models.Model):
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Skipped"
 
-    # Few indexes and no database-level foreign keys on purpose: a worst-case sweep
-    # writes one row per due nudge and every claim rewrites the rows it takes, so each
-    # index and each per-row constraint check shows. A nudge's row is keyed by its
+    # Few indexes on purpose: a worst-case sweep writes one row per due nudge and every
+    # claim rewrites the rows it takes, so each index shows. A nudge's row is keyed by its
     # notification (ids only grow: a cheap, right-hand index insert); digests by
-    # (person, kind, 0, day or week). Django's cascade still deletes a person's rows.
+    # (person, kind, 0, day or week). Django's cascade deletes a person's rows.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="nudge_outbox",
         db_index=False,
-        db_constraint=False,
     )
     kind = models.CharField(max_length=32)
     object_id = models.BigIntegerField()
@@ -238,7 +232,6 @@ class OutboxMessage(models.Model):
         on_delete=models.DO_NOTHING,
         related_name="+",
         db_index=False,
-        db_constraint=False,
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     next_attempt_at = models.DateTimeField()

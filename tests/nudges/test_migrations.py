@@ -7,7 +7,7 @@ from apps.nudges.models import Notification
 from tests.accounts.factories import UserFactory
 
 BEFORE = [("nudges", "0005_scrub_failure_reasons")]
-AFTER = [("nudges", "0006_notification_context_from_stored_text")]
+AFTER = [("nudges", "0007_notification_and_outbox_foreign_keys")]
 
 
 @pytest.mark.django_db(transaction=True)
