@@ -5,6 +5,7 @@ comes from more worker processes, never from threads inside a task."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from apps.nudges.rules import (
     local_calendar,
     rule_is_due,
     rules_run,
+    user_column,
+    user_table,
     zones_in_use,
 )
 from apps.nudges.selectors import outbox_due
@@ -61,26 +64,32 @@ FROM q
 ON CONFLICT (notification_id) WHERE notification_id IS NOT NULL DO NOTHING
 """
 
+
 # Every person with notifications waiting for a digest, whose slot may have come: run
 # when a local hour has turned somewhere (or a person changed their schedule), not every
 # minute. New nudges queue their people's slots in the statement that writes them.
 # Each person is looked up once: ``OFFSET 0`` keeps the planner, which cannot know how
 # many wait, from joining every zone to every person first and looking people up once
 # per zone.
-_WAITING = f"""
+@functools.cache
+def queue_digests_sql() -> str:
+    # Built on first use, from the people model's metadata.
+    people = user_table()
+    waiting = f"""
     SELECT w.user_id, w.delivery, {SLOT_COLUMNS}
     FROM (
-        SELECT w.user_id, w.delivery, u.timezone
+        SELECT w.user_id, w.delivery, u.{user_column("timezone")} AS timezone
         FROM (
             SELECT DISTINCT n.user_id, n.delivery FROM nudges_notification n
             WHERE n.queued_at IS NULL AND n.delivery IN ('daily', 'weekly')
         ) w
-        JOIN accounts_user u ON u.id = w.user_id AND u.is_active
+        JOIN {people} u ON u.id = w.user_id AND u.{user_column("is_active")}
         OFFSET 0
     ) w
     JOIN tz_now t ON t.tz = w.timezone
     LEFT JOIN nudges_nudgesettings s ON s.user_id = w.user_id"""  # noqa: S608 (code constants only)
-QUEUE_DIGESTS_SQL = f"WITH {TZ_NOW_CTE}\n{DIGEST_SLOTS_SQL.format(people=_WAITING)}"
+    return f"WITH {TZ_NOW_CTE}\n{DIGEST_SLOTS_SQL.format(people=waiting)}"
+
 
 # The local hours the last full digest pass saw, zone by zone.
 DIGEST_HOURS_KEY = "nudges:digest-hours"
@@ -194,7 +203,7 @@ def _sweep(*, now: datetime, force: bool) -> SweepResult:
         # Before the rules: the slots of the people with new nudges are queued by the
         # rules' own statements, so this pass reads only what was waiting.
         with _step() as cursor:
-            cursor.execute(QUEUE_DIGESTS_SQL, {"now": now, **calendar})
+            cursor.execute(queue_digests_sql(), {"now": now, **calendar})
             result.queued_digests = cursor.rowcount
     # Each hourly rule (many rows: every milestone due tomorrow) commits on its own, so
     # it is not undone by a later one failing; the rules run every minute (a few rows,
