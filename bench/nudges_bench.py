@@ -3,8 +3,9 @@
     uv run python -m bench.nudges_bench                     # 100,000 students (~1M rows)
     uv run python -m bench.nudges_bench --students 10000    # a quicker, smaller run
     uv run python -m bench.nudges_bench --keep              # keep the database afterwards
+    uv run python -m bench.nudges_bench --database other    # a database of another name
 
-Creates its own PostgreSQL database (``pacer_bench_nudges`` on the server of
+Creates its own PostgreSQL database (``pacer_bench_nudges`` unless named, on the server of
 DATABASE_URL, default the local one), migrates it, and seeds it set-based with
 ``INSERT ... SELECT generate_series`` (per student: a plan with 5 milestones, 3 review
 cards, 2 contacts, so 100,000 students make ~1,000,000 rows). It then reports:
@@ -15,10 +16,8 @@ cards, 2 contacts, so 100,000 students make ~1,000,000 rows). It then reports:
 - the sweeps as scheduled: for each hourly rule, the sweep of the minute it runs in,
   writing that rule's nudges (a few thousand for the busiest);
 - the worst case: every milestone, card and follow-up due at once, all set to
-  "immediately", so every nudge is also written to the outbox (the median of 3 runs);
-  with the query count;
-  (when several heavy rules are due together the sweep runs them side by side on
-  its own connections: query counts and slowest statements cover every connection)
+  "immediately", so every nudge is also written to the outbox (the median of 3 runs),
+  with the query count; the rules run one after another, as in production;
 - claiming a batch of 1,000 due outbox rows, and EXPLAIN of the claim query;
 - delivery to a local SMTP sink (aiosmtpd in a separate process), with one connection
   per batch and with a new connection per message, from one process and from one worker
@@ -38,7 +37,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BENCH_DB = "pacer_bench_nudges"
+DEFAULT_DB = "pacer_bench_nudges"
 
 
 def _server_url() -> str:
@@ -53,8 +52,8 @@ def _admin(sql: str) -> None:
         conn.execute(sql)
 
 
-def setup_django() -> None:
-    os.environ["DATABASE_URL"] = f"{_server_url()}/{BENCH_DB}"
+def setup_django(database: str) -> None:
+    os.environ["DATABASE_URL"] = f"{_server_url()}/{database}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     sys.path.insert(0, str(ROOT))
     import django
@@ -63,14 +62,6 @@ def setup_django() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    import logging
-
-    from apps.nudges import services
-
-    logging.getLogger("celery").setLevel(logging.WARNING)
-    # The sweep enqueues sending on commit; the benchmark times the sweep alone (the
-    # enqueue is a few broker publishes) and measures sending separately below.
-    services.outbox_enqueue_sends = lambda *, due: 0
 
 
 def timed(fn, *args, **kwargs):
@@ -177,40 +168,13 @@ def row_counts() -> dict[str, int]:
     return out
 
 
-class AllQueries:
-    """The statements run on every connection (the sweep may use several), each with
-    its time in seconds, while the block runs."""
-
-    def __enter__(self):
-        import threading
-
-        from django.db.backends import utils
-
-        self.captured_queries: list[dict] = []
-        self._lock = threading.Lock()
-        self._utils = utils
-        self._real = real = utils.CursorWrapper._execute
-
-        def recording(cursor, sql, params, *ignored):
-            start = time.perf_counter()
-            try:
-                return real(cursor, sql, params, *ignored)
-            finally:
-                elapsed = time.perf_counter() - start
-                with self._lock:
-                    self.captured_queries.append({"sql": sql, "time": elapsed})
-
-        utils.CursorWrapper._execute = recording
-        return self
-
-    def __exit__(self, *exc):
-        self._utils.CursorWrapper._execute = self._real
-
-
 def sweep_with_queries(now, show_slowest: int = 0, force: bool = True):
-    from apps.nudges.services import nudges_sweep
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    with AllQueries() as ctx:
+    from apps.nudges.sweep import nudges_sweep
+
+    with CaptureQueriesContext(connection) as ctx:
         result, ms = timed(nudges_sweep, now=now, force=force)
     slowest = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:show_slowest]
     for q in slowest:
@@ -221,7 +185,7 @@ def sweep_with_queries(now, show_slowest: int = 0, force: bool = True):
 
 
 def bench_sweeps(now, normal_runs: int = 7) -> None:
-    from apps.nudges.services import nudges_sweep
+    from apps.nudges.sweep import nudges_sweep
 
     nudges_sweep(now=now - timedelta(days=400))  # warm caches (zones, plans); writes little
     runs = []
@@ -287,7 +251,7 @@ def bench_scheduled_sweeps(now, runs: int = 5) -> None:
     from django.core.cache import cache
 
     from apps.nudges.rules import local_calendar, rule_next_period, zones_in_use
-    from apps.nudges.services import DIGEST_HOURS_KEY, _local_hours
+    from apps.nudges.sweep import DIGEST_HOURS_KEY, local_hours
 
     rows = []
     for rule in _hourly_rules():
@@ -297,7 +261,7 @@ def bench_scheduled_sweeps(now, runs: int = 5) -> None:
             execute("TRUNCATE nudges_notification, nudges_outboxmessage")
             cache.clear()
             _mark_hourly_rules_done(at, but=rule)
-            cache.set(DIGEST_HOURS_KEY, _local_hours(local_calendar(at, zones_in_use())))
+            cache.set(DIGEST_HOURS_KEY, local_hours(local_calendar(at, zones_in_use())))
             result, ms, queries = sweep_with_queries(at, force=False)
             times.append(ms)
         rows.append((rule.kind, at, result, statistics.median(times), min(times), queries))
@@ -331,7 +295,7 @@ def bench_worst_case(now, students: int, runs: int = 3) -> None:
     # autovacuum would have cleaned up after such a change long before, so measure the
     # sweep on vacuumed tables (as the claim benchmark does) rather than on dead rows.
     # The nudge tables were just emptied and have no dead rows; like a new install's,
-    # their size is unknown to the planner until the sweep's own ANALYZE.
+    # they have no statistics: the planner goes by their size on disk.
     execute(
         "VACUUM ANALYZE milestones_milestone, readinglists_reviewcard, research_contact, "
         "nudges_kindpreference, accounts_user, milestones_plan"
@@ -364,7 +328,7 @@ def bench_worst_case(now, students: int, runs: int = 3) -> None:
 def bench_claim(now, runs: int = 7) -> None:
     from django.db import connection, transaction
 
-    from apps.nudges.services import CLAIM_SQL, outbox_claim
+    from apps.nudges.delivery import CLAIM_SQL, outbox_claim
 
     execute(
         "UPDATE nudges_outboxmessage SET next_attempt_at = %s, status = 'pending', "
@@ -423,7 +387,7 @@ def _send_in(processes: int, reuse: bool) -> tuple[int, float]:
 
     from django.db import connections
 
-    from apps.nudges.services import outbox_send_due
+    from apps.nudges.delivery import outbox_send_due
 
     if processes == 1:
         result, ms = timed(outbox_send_due, reuse_connection=reuse)
@@ -442,7 +406,7 @@ def _send_in(processes: int, reuse: bool) -> tuple[int, float]:
 
 
 def _pool_send(reuse: bool) -> int:
-    from apps.nudges.services import outbox_send_due
+    from apps.nudges.delivery import outbox_send_due
 
     return outbox_send_due(reuse_connection=reuse).sent
 
@@ -516,12 +480,13 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=100_000)
     parser.add_argument("--smtp-messages", type=int, default=3000)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument("--database", default=DEFAULT_DB, help="the benchmark database's name")
     args = parser.parse_args()
 
-    _admin(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-    _admin(f'CREATE DATABASE "{BENCH_DB}"')
+    _admin(f'DROP DATABASE IF EXISTS "{args.database}"')
+    _admin(f'CREATE DATABASE "{args.database}"')
     try:
-        setup_django()
+        setup_django(args.database)
         # A Wednesday mid-morning UTC: no weekly summaries, daily digests due in most zones.
         now = datetime(2026, 11, 25, 10, 30, tzinfo=UTC)
         print(f"reference query (sum over 5,000,000 numbers): {reference_ms():.0f} ms")
@@ -538,7 +503,7 @@ def main() -> None:
 
         connections.close_all()
         if not args.keep:
-            _admin(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+            _admin(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from apps.accounts import services
 from apps.accounts.forms import DeleteAccountForm, OnboardingForm, ProfileForm
-from apps.core.http import AuthenticatedHttpRequest
+from apps.accounts.http import AuthenticatedHttpRequest
 
 
 def _save_profile(request: AuthenticatedHttpRequest, form: ProfileForm) -> None:

@@ -2,8 +2,8 @@
 
 Each app declares its contribution in a module of its own (``exports.py`` for the
 personal data download and for what account deletion must erase beyond cascades,
-``demo.py`` for demo data, ``calendar.py`` for the personal calendar feed) by
-decorating a function with the matching registry.
+``demo.py`` for demo data, ``calendar.py`` for the personal calendar feed,
+``nudges.py`` for nudge rules) by decorating a function with the matching registry.
 The registries import those modules on first use, so no central list needs editing.
 """
 
@@ -55,3 +55,7 @@ calendar_sources = Registry("calendar")
 # have any figures in the area, from a fixed number of grouped queries; a person left
 # out has none (zeros). The dashboards merge the areas in Python.
 dashboard_figures = Registry("dashboards")
+
+# fn() -> apps.nudges.rules.Rule, registered under the rule's kind; ``order`` sets the
+# order in which the sweep runs the rules
+nudge_rules = Registry("nudges")

@@ -7,10 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.utils import timezone
-
 from apps.dashboards.home import SNOOZE_KINDS
-from apps.nudges.snoozes import SNOOZE_CHOICES, snooze_set
+from apps.nudges.snoozes import snooze_set
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -23,8 +21,6 @@ def next_action_snooze(
     The caller has checked that the object is the user's."""
     if kind not in SNOOZE_KINDS:
         raise ValueError(f"Unknown action kind {kind!r}.")
-    if days not in SNOOZE_CHOICES:
-        raise ValueError(f"Snooze for 1, 3 or 7 days, not {days}.")
-    until = (now or timezone.now()) + dt.timedelta(days=days)
-    snooze_set(user_id=user.pk, kinds=SNOOZE_KINDS[kind], object_id=object_id, until=until)
-    return until
+    return snooze_set(
+        user_id=user.pk, kinds=SNOOZE_KINDS[kind], object_id=object_id, days=days, now=now
+    )

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.accounts.http import AuthenticatedHttpRequest
 from apps.core.csv_export import csv_safe
-from apps.core.http import AuthenticatedHttpRequest
 from apps.dashboards import coordinator as coordinator_selectors
 from apps.dashboards import home as home_selectors
 from apps.dashboards import selectors, services

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from apps.core.demo import DemoContext, demo_user
+from apps.accounts.demo import DemoContext, demo_user
 from apps.core.registry import demo_seeders
 from apps.matching.models import (
     Cohort,

@@ -52,14 +52,16 @@ def mentor_can_view(*, viewer: User, owner: User | int, area: str) -> bool:
     )
 
 
+def mentorships_sharing(*, area: str) -> QuerySet[Mentorship]:
+    """Every active mentorship whose mentee shares ``area`` with the mentor: what any
+    mentor may see of ``area``, for all mentors at once (the weekly summaries)."""
+    return Mentorship.objects.filter(status=Mentorship.Status.ACTIVE).filter(_share_filter(area))
+
+
 def mentee_ids_sharing(*, mentor: User, area: str) -> QuerySet:
     """Ids of the mentor's active mentees who share ``area``; use in a subquery filter,
     e.g. ``Plan.objects.filter(owner_id__in=mentee_ids_sharing(mentor=m, area="plan"))``."""
-    return (
-        Mentorship.objects.filter(mentor=mentor, status=Mentorship.Status.ACTIVE)
-        .filter(_share_filter(area))
-        .values("student_id")
-    )
+    return mentorships_sharing(area=area).filter(mentor=mentor).values("student_id")
 
 
 def active_mentorships_for_mentor(*, mentor: User) -> QuerySet[Mentorship]:

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
+from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.models import User
-from apps.core.http import AuthenticatedHttpRequest
 from apps.matching import selectors, services
 from apps.matching.forms import (
     EndForm,

@@ -7,7 +7,7 @@ import datetime
 
 from django.utils import timezone
 
-from apps.core.demo import DemoContext
+from apps.accounts.demo import DemoContext
 from apps.core.registry import demo_seeders
 from apps.milestones import services
 from apps.milestones.builtin_templates import builtin_templates

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from apps.core.http import AuthenticatedHttpRequest
+from apps.accounts.http import AuthenticatedHttpRequest
 from apps.milestones import selectors, services
 from apps.milestones.forms import PlanTemplateForm
 from apps.milestones.models import Category

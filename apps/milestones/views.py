@@ -16,8 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import retarget
 
+from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.models import User
-from apps.core.http import AuthenticatedHttpRequest
 from apps.core.registry import calendar_sources
 from apps.matching.models import Mentorship
 from apps.matching.selectors import mentor_can_view

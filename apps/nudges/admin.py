@@ -64,7 +64,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "emailed_at",
     ]
     list_filter = ["kind", "delivery"]
-    search_fields = ["user__email", "title"]
+    search_fields = ["user__email"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
 

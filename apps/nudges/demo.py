@@ -1,4 +1,4 @@
-from apps.core.demo import DemoContext
+from apps.accounts.demo import DemoContext
 from apps.core.registry import demo_seeders
 from apps.nudges.models import Kind, KindPreference, Mode, NudgeSettings
 

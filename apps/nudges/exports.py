@@ -3,15 +3,14 @@ from typing import Any
 from django.db.models import Q
 
 from apps.core.registry import data_exporters, personal_data_erasers
-from apps.matching.selectors import mentorships_of
 from apps.nudges.models import (
-    Kind,
     KindPreference,
     Notification,
     NudgeSettings,
     OutboxMessage,
     Snooze,
 )
+from apps.nudges.rules import all_rules
 
 
 @data_exporters.register("nudges", order=90)
@@ -32,6 +31,7 @@ def export_nudges(user) -> dict[str, Any]:
             KindPreference.objects.filter(user=user).order_by("kind").values_list("kind", "mode")
         ),
         "notifications": [
+            # The words as the person saw them, rendered from the kind's template.
             {
                 "kind": n.kind,
                 "title": n.title,
@@ -59,34 +59,17 @@ def export_nudges(user) -> dict[str, Any]:
     }
 
 
-# Other people's reminders that name a person: those about a mentorship with them (keyed
-# by the mentorship) and a mentor's weekly summary, which lists mentees by name.
-MENTORSHIP_KINDS = (
-    Kind.MENTORSHIP_REQUEST,
-    Kind.MENTORSHIP_ACCEPTED,
-    Kind.MENTORSHIP_DECLINED,
-    Kind.MENTORSHIP_MATCHED,
-    Kind.MENTORSHIP_EXPIRING,
-)
-
-
 @personal_data_erasers.register("nudges")
 def erase(user) -> None:
     """Remove other people's notifications (and their emails' records) that name the
-    person being deleted; the person's own go with them by the foreign key."""
-    mentorships = mentorships_of(user=user)
-    partners = set(mentorships.values_list("student_id", flat=True)) | set(
-        mentorships.values_list("mentor_id", flat=True)
-    )
-    partners.discard(user.pk)
-    names = {user.email, user.display_name.strip()} - {""}
+    person being deleted, as each kind's rule recognises them (a request from them, a
+    summary listing them); the person's own go with them by the foreign key."""
     naming = Q()
-    for name in names:
-        naming |= Q(title__contains=name) | Q(body__contains=name)
-    about = Notification.objects.filter(user_id__in=partners).filter(
-        Q(kind__in=MENTORSHIP_KINDS, object_id__in=mentorships.values("pk"))
-        | (Q(kind=Kind.MENTOR_WEEKLY) & naming)
-    )
-    ids = list(about.values_list("pk", flat=True))
+    for rule in all_rules():
+        if rule.about_person is not None:
+            naming |= Q(kind=rule.kind) & rule.about_person(user)
+    if not naming:
+        return
+    ids = list(Notification.objects.filter(naming).exclude(user=user).values_list("pk", flat=True))
     OutboxMessage.objects.filter(notification_id__in=ids).delete()
     Notification.objects.filter(pk__in=ids).delete()

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from apps.nudges.models import DIGEST_DAILY, DIGEST_WEEKLY, Kind, Mode, NudgeSettings, OutboxMessage
+from apps.nudges.snoozes import SNOOZE_CHOICES
 
 
 class PreferencesForm(forms.Form):
@@ -38,7 +39,7 @@ class PreferencesForm(forms.Form):
 
 
 class SnoozeForm(forms.Form):
-    days = forms.TypedChoiceField(choices=[(1, "1 day"), (3, "3 days"), (7, "1 week")], coerce=int)
+    days = forms.TypedChoiceField(choices=list(SNOOZE_CHOICES.items()), coerce=int)
 
 
 class DeliveryLogFilterForm(forms.Form):

@@ -9,9 +9,17 @@ digest kind and slot).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
+
+
+class NudgeText(NamedTuple):
+    title: str
+    body: str
 
 
 class Mode(models.TextChoices):
@@ -130,27 +138,26 @@ class Snooze(models.Model):
 
 
 class Notification(models.Model):
-    """One nudge, as the notification centre lists it. Title, body and link are a
-    snapshot taken by the rule so the list and the emails need no per-row lookups."""
+    """One nudge, as the notification centre lists it. The facts it is about (a
+    milestone's title and date, counts) and its link are a snapshot taken by the rule,
+    so the list and the emails need no per-row lookups; its words come from the rule's
+    template (:mod:`apps.nudges.rendering`), rendered when it is shown."""
 
-    # The dedup constraint starts with the user: it serves the per-person lists too.
-    # No database-level foreign key: Django's FK is a deferred constraint, checked row by
-    # row at COMMIT, which for a worst-case sweep (every nudge due at once) cost seconds.
-    # The rules only ever insert ids of existing, active people (they join accounts_user),
-    # and Django's cascade still deletes a person's notifications.
+    # The dedup constraint starts with the user: it serves the per-person lists (and the
+    # foreign key's checks when a person is deleted) too.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="notifications",
         db_index=False,
-        db_constraint=False,
     )
     kind = models.CharField(max_length=32, choices=Kind.choices)
     object_id = models.BigIntegerField()
     # What makes a repeat a new nudge: "" (once ever), a local date, an ISO week, "d7"...
     period = models.CharField(max_length=32, blank=True)
-    title = models.CharField(max_length=300)
-    body = models.TextField(blank=True)
+    # What the rule's template is rendered with. Nudges written before templates keep
+    # their stored words as {"stored": {"title": ..., "body": ...}}.
+    context = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=500)
     delivery = models.CharField(max_length=16, choices=Delivery.choices)
     created_at = models.DateTimeField()
@@ -178,6 +185,21 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @cached_property
+    def text(self) -> NudgeText:
+        """Title and body, rendered once per instance from the kind's template."""
+        from apps.nudges.rendering import notification_text
+
+        return notification_text(kind=self.kind, context=self.context)
+
+    @property
+    def title(self) -> str:
+        return self.text.title
+
+    @property
+    def body(self) -> str:
+        return self.text.body
+
 
 class OutboxMessage(models.Model):
     """One email to send. Claiming sets ``leased_until`` one lease ahead, so a worker
@@ -189,17 +211,15 @@ class OutboxMessage(models.Model):
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Skipped"
 
-    # Few indexes and no database-level foreign keys on purpose: a worst-case sweep
-    # writes one row per due nudge and every claim rewrites the rows it takes, so each
-    # index and each per-row constraint check shows. A nudge's row is keyed by its
+    # Few indexes on purpose: a worst-case sweep writes one row per due nudge and every
+    # claim rewrites the rows it takes, so each index shows. A nudge's row is keyed by its
     # notification (ids only grow: a cheap, right-hand index insert); digests by
-    # (person, kind, 0, day or week). Django's cascade still deletes a person's rows.
+    # (person, kind, 0, day or week). Django's cascade deletes a person's rows.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="nudge_outbox",
         db_index=False,
-        db_constraint=False,
     )
     kind = models.CharField(max_length=32)
     object_id = models.BigIntegerField()
@@ -212,7 +232,6 @@ class OutboxMessage(models.Model):
         on_delete=models.DO_NOTHING,
         related_name="+",
         db_index=False,
-        db_constraint=False,
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     next_attempt_at = models.DateTimeField()

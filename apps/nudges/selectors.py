@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from apps.nudges.models import Kind, KindPreference, Notification, NudgeSettings, OutboxMessage
@@ -58,12 +59,17 @@ def delivery_log_for_coordinator(
     *, coordinator: User, status: str = "", kind: str = ""
 ) -> QuerySet[OutboxMessage]:
     """Emails to members of the programmes this person coordinates (no one else's)."""
-    from apps.matching.models import CohortMembership
-    from apps.matching.selectors import coordinated_programme_ids
-
-    members = CohortMembership.objects.filter(
-        cohort__programme_id__in=coordinated_programme_ids(user=coordinator)
-    ).values("user_id")
+    # Membership is the programmes' business: reached through the person's relations,
+    # as the people model exposes them, not through the programmes' tables. Any of a
+    # programme's coordinators sees it, while they hold the coordinator role (as the
+    # programmes' own access checks require).
+    if not coordinator.is_coordinator:
+        return OutboxMessage.objects.none()
+    members = (
+        get_user_model()
+        .objects.filter(cohort_memberships__cohort__programme__coordinators=coordinator)
+        .values("pk")
+    )
     rows = OutboxMessage.objects.filter(user_id__in=members)
     if status:
         rows = rows.filter(status=status)

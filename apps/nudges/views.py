@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.models import User
-from apps.core.http import AuthenticatedHttpRequest
 from apps.nudges.emails import unsubscribe_load
 from apps.nudges.forms import DeliveryLogFilterForm, PreferencesForm, SnoozeForm
 from apps.nudges.models import UNSUBSCRIBE_ALL, Kind, Notification

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from apps.core.demo import DemoContext
+from apps.accounts.demo import DemoContext
 from apps.core.registry import demo_seeders
 from apps.readinglists import services
 from apps.readinglists.models import (

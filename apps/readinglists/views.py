@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.core.http import AuthenticatedHttpRequest
+from apps.accounts.http import AuthenticatedHttpRequest
 from apps.matching.selectors import active_mentorships_for_mentor
 from apps.readinglists import selectors, services
 from apps.readinglists.forms import AssignForm, ItemForm, ProgressForm, ReadingListForm

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.accounts.http import AuthenticatedHttpRequest
 from apps.core.csv_export import csv_safe
-from apps.core.http import AuthenticatedHttpRequest
 from apps.readinglists import bibtex_import, selectors, services
 from apps.readinglists.bibtex import BibtexTooLarge, decode_upload, items_to_bibtex
 from apps.readinglists.forms import BibtexImportForm, IdentifierPasteForm

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.core.http import AuthenticatedHttpRequest
+from apps.accounts.http import AuthenticatedHttpRequest
 from apps.readinglists import selectors, services
 from apps.readinglists.forms import CardForm, ReviewSettingsForm
 from apps.readinglists.models import Item, Topic

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from apps.core.demo import DemoContext
+from apps.accounts.demo import DemoContext
 from apps.core.registry import demo_seeders
 from apps.research import services
 from apps.research.deadlines import deadline_to_utc

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.models import User
-from apps.core.http import AuthenticatedHttpRequest
 from apps.matching.selectors import mentor_can_view
 from apps.research import selectors, services
 from apps.research.catalogue import CatalogueError

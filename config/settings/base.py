@@ -339,3 +339,18 @@ LOGGING = {
 # Pacer's own knobs.
 PACER_MAX_PENDING_REQUESTS = env_int("PACER_MAX_PENDING_REQUESTS", 3)
 PACER_REQUEST_EXPIRY_DAYS = env_int("PACER_REQUEST_EXPIRY_DAYS", 14)
+
+# Nudges: delivery knobs. A claimed outbox row whose worker has not marked it sent within
+# the lease falls due again (the worker is presumed dead); a batch must send well within it.
+NUDGES_CLAIM_LEASE_SECONDS = env_int("NUDGES_CLAIM_LEASE_SECONDS", 300)
+NUDGES_BATCH_SIZE = env_int("NUDGES_BATCH_SIZE", 100)
+# Sending tasks a sweep fans out at most; each drains batches until none are due.
+NUDGES_MAX_PARALLEL_SENDS = env_int("NUDGES_MAX_PARALLEL_SENDS", 4)
+# A send task stops draining after this long, leaving the rest to the next sweep.
+NUDGES_SEND_TASK_BUDGET_SECONDS = env_int("NUDGES_SEND_TASK_BUDGET_SECONDS", 180)
+NUDGES_MAX_ATTEMPTS = env_int("NUDGES_MAX_ATTEMPTS", 8)
+NUDGES_RETRY_BASE_SECONDS = env_int("NUDGES_RETRY_BASE_SECONDS", 60)
+NUDGES_RETRY_MAX_SECONDS = env_int("NUDGES_RETRY_MAX_SECONDS", 6 * 3600)
+# Event-like nudges (a request received) are not sent about events older than this, so
+# installing or re-enabling nudges never mails out history.
+NUDGES_EVENT_LOOKBACK_DAYS = env_int("NUDGES_EVENT_LOOKBACK_DAYS", 7)

@@ -11,7 +11,7 @@ from apps.matching.models import (
 )
 from apps.matching.services import MatchingError
 from apps.nudges.models import Kind, Notification, OutboxMessage
-from apps.nudges.services import nudges_sweep
+from apps.nudges.tasks import sweep_nudges
 from tests.accounts.factories import UserFactory
 from tests.matching.factories import (
     CohortFactory,
@@ -180,7 +180,7 @@ def test_swap_locks_and_rerun_keeps_locked_pairs_then_publish_creates_mentorship
     assert mail.outbox == []
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
-            nudges_sweep()
+            sweep_nudges()
     assert sorted(e.to[0] for e in mail.outbox) == sorted(
         u.email for m in created for u in (m.student, m.mentor)
     )

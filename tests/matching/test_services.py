@@ -8,7 +8,7 @@ from apps.matching import services
 from apps.matching.models import MentorProfile, Mentorship
 from apps.matching.services import MatchingError
 from apps.nudges.models import Kind, OutboxMessage
-from apps.nudges.services import nudges_sweep
+from apps.nudges.tasks import sweep_nudges
 from tests.accounts.factories import UserFactory
 from tests.matching.factories import MentorProfileFactory, MentorshipFactory
 
@@ -16,10 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 def deliver_nudges(capture) -> None:
-    """Mentorship emails go only through the nudges outbox: sweep (which writes the
-    outbox rows) and let its on-commit send run, as the per-minute beat sweep would."""
+    """Mentorship emails go only through the nudges outbox: run the per-minute sweep
+    task, which writes the outbox rows and then has them sent."""
     with capture(execute=True):
-        nudges_sweep()
+        sweep_nudges()
 
 
 @pytest.fixture

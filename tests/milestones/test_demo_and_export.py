@@ -1,7 +1,7 @@
 import pytest
 
+from apps.accounts.demo import DemoContext
 from apps.accounts.services import user_export_data
-from apps.core.demo import DemoContext
 from apps.core.registry import demo_seeders
 from apps.milestones.models import CheckIn, MilestoneComment, Plan, Status
 from tests.accounts.factories import UserFactory

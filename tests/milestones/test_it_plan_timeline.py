@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.core.demo import DemoContext
+from apps.accounts.demo import DemoContext
 from apps.core.registry import demo_seeders
 from apps.milestones.models import Plan, Status
 from apps.milestones.selectors import plan_progress

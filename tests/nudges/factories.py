@@ -27,12 +27,17 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Notification
 
+    class Params:
+        title = factory.Sequence(lambda n: f"Finish milestone {n}")
+        body = "It is due in 3 days."
+
     user = factory.SubFactory(UserFactory)
     kind = Kind.MILESTONE_DUE
     object_id = factory.LazyAttribute(lambda o: _open_milestone_of(o.user))
     period = ""
-    title = factory.Sequence(lambda n: f"Finish milestone {n}")
-    body = "It is due in 3 days."
+    # Words given as they would have been stored before templates; a rule's own
+    # context (rendered through its template) is passed as ``context``.
+    context = factory.LazyAttribute(lambda o: {"stored": {"title": o.title, "body": o.body}})
     url = "/plans/"
     delivery = Delivery.IMMEDIATE
     created_at = factory.LazyFunction(timezone.now)

@@ -29,3 +29,28 @@ def test_demo_seed_then_first_sweep_sends_an_email():
     outbox_send_due()
     assert len(mail.outbox) >= 1
     assert OutboxMessage.objects.filter(status="sent").exists()
+
+
+def test_the_nudges_engine_names_no_other_app():
+    # The apps declare their rules and figures; the engine and the dashboards only
+    # compose.
+    import re
+    from pathlib import Path
+
+    import apps.dashboards
+    import apps.nudges
+
+    pattern = re.compile(
+        r"accounts_user|matching_|milestones_|research_|readinglists_"
+        r"|apps\.(milestones|research|readinglists|matching)"
+    )
+    roots = [Path(app.__file__).parent for app in (apps.nudges, apps.dashboards)]
+    naming = [
+        f"{path}:{number}"
+        for root in roots
+        for path in sorted(root.rglob("*"))
+        if path.suffix in {".py", ".html", ".txt"}
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert naming == []

@@ -97,8 +97,7 @@ def seed_nudges(n: int = N, people: int = 100) -> set[int]:
                 kind=Kind.MENTORSHIP_ACCEPTED,
                 object_id=i,
                 period="",
-                title=f"Nudge {i}",
-                body="Load test.",
+                context={"mentor": f"Mentor {i}", "note": "Load test."},
                 url="/nudges/",
                 delivery=Delivery.IMMEDIATE,
                 created_at=now,
@@ -217,11 +216,12 @@ def test_smtp_outage_is_retried_and_delivered_when_it_returns(rig):
 
 
 def sweep_in_another_process(rig: Rig) -> subprocess.CompletedProcess:
-    """One sweep as the beat-triggered task runs it: own process, the real broker."""
+    """One run of the beat-triggered sweep task (the sweep, then the fan-out of sending
+    through the broker), in a process of its own with the real broker."""
     env = Worker(db_url=rig.db_url, redis_url=rig.redis.url, smtp_port=rig.sink.port).env
     code = (
         "import django; django.setup(); "
-        "from apps.nudges.services import nudges_sweep; print(nudges_sweep(force=True))"
+        "from apps.nudges.tasks import sweep_nudges; print(sweep_nudges())"
     )
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, timeout=120
@@ -240,6 +240,7 @@ def test_redis_outage_loses_nothing_and_delivers_after_it_returns(rig):
     late = MentorshipFactory()
     swept = sweep_in_another_process(rig)
     assert swept.returncode == 0, swept.stderr.decode()[-2000:]
+    assert b"'enqueued': 0" in swept.stdout, swept.stdout
     assert OutboxMessage.objects.filter(user=late.mentor).exists()
     time.sleep(3)
     assert rig.sink.count < N + 1, "delivery stalls without the broker"

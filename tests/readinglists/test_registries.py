@@ -4,7 +4,8 @@ import datetime
 
 import icalendar
 
-from apps.core.demo import DEMO_COORDINATOR, DEMO_MENTOR, DEMO_STUDENT, DemoContext, demo_user
+from apps.accounts.demo import DemoContext, demo_user
+from apps.core.demo import DEMO_COORDINATOR, DEMO_MENTOR, DEMO_STUDENT
 from apps.readinglists import selectors
 from apps.readinglists.calendar import add_events
 from apps.readinglists.demo import seed

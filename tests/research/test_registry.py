@@ -4,7 +4,7 @@ import icalendar
 import pytest
 from django.utils import timezone
 
-from apps.core.demo import DemoContext
+from apps.accounts.demo import DemoContext
 from apps.core.registry import calendar_sources, data_exporters, demo_seeders
 from apps.research import selectors
 from apps.research.models import Contact, ContactStatus, Draft, Stage, Venue, VenueDeadline

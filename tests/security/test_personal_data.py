@@ -171,6 +171,21 @@ def _full_life(person: User) -> dict[str, object]:
         title="Your mentees this week: 1 to check in with",
         body=f"{person.display_name}: 1 overdue, 0 due soon, 0 completed this week",
     )
+    # A summary as the rule writes it now: facts about each mentee, by id and name.
+    NotificationFactory(
+        user=mentor,
+        kind=Kind.MENTOR_WEEKLY,
+        object_id=0,
+        period="2026-W02",
+        context={
+            "count": 1,
+            "inactive_days": 14,
+            "mentees": [
+                {"id": person.pk, "name": person.display_name, "overdue": 1, "upcoming": 0,
+                 "done_week": 0, "inactive": False},
+            ],
+        },
+    )  # fmt: skip
     unrelated = NotificationFactory(user=mentor, title="Finish your own milestone")
     return {"mentor": mentor, "unrelated": unrelated}
 
@@ -202,7 +217,7 @@ def _rows_naming(person_id: int, email: str, name: str) -> list[str]:
             if field.is_relation and field.related_model is user_model:
                 if model._default_manager.filter(**{field.attname: person_id}).exists():
                     left.append(where)
-            elif isinstance(field, models.CharField | models.TextField):
+            elif isinstance(field, models.CharField | models.TextField | models.JSONField):
                 for needle in (email, name):
                     if model._default_manager.filter(**{f"{field.name}__icontains": needle}):
                         left.append(f"{where} contains {needle!r}")

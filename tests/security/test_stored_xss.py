@@ -88,8 +88,20 @@ def world(db):
     checkin = CheckInFactory(plan=plan, mentor=mentor)
     ActionItem.objects.create(checkin=checkin, text="t")
     ContactFactory(owner=student, notes="n")
-    NotificationFactory(user=student, kind=Kind.MILESTONE_DUE, object_id=milestone.pk)
     poisoned = _poison()
+    # A nudge keeps facts, not words: its context carries what people typed (here a
+    # milestone's title and criterion) into the words its template renders.
+    NotificationFactory(
+        user=student,
+        kind=Kind.MILESTONE_DUE,
+        object_id=milestone.pk,
+        context={
+            "title": PAYLOAD,
+            "target_date": "2026-12-01",
+            "days_left": 1,
+            "success_criterion": PAYLOAD,
+        },
+    )
     return {
         "student": student,
         "mentor": mentor,
@@ -118,8 +130,10 @@ def test_the_walk_poisons_the_free_text_people_type(world):
         "milestones.CheckIn.agenda",
         "readinglists.ReadingList.description",
         "research.Contact.notes",
-        "nudges.Notification.title",
     } <= poisoned
+    nudge = Notification.objects.get(user=world["student"], kind=Kind.MILESTONE_DUE)
+    assert nudge.title.startswith("Finish “<script>")
+    assert nudge.body.endswith(PAYLOAD)
 
 
 def test_pages_show_stored_text_as_text(client, world):
@@ -176,7 +190,7 @@ def test_pages_show_stored_text_as_text(client, world):
 
 def test_nudge_emails_show_stored_text_as_text(world):
     notification = Notification.objects.get(user=world["student"], kind=Kind.MILESTONE_DUE)
-    assert notification.title.startswith("<script>")
+    assert notification.title.startswith("Finish “<script>")
     OutboxFactory(notification=notification, next_attempt_at=dt.datetime.now(dt.UTC))
 
     outbox_send_batch()

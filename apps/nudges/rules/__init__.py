@@ -1,16 +1,23 @@
-"""Nudge rules: one module per kind family, one set-based SQL statement per kind.
+"""The nudge engine's rules: each is one set-based SQL statement per kind.
 
-A rule supplies a ``SELECT`` of candidate nudges with the columns
-``user_id, object_id, period, title, body, url``; the framework wraps it in one
-``INSERT ... SELECT`` of the keys not yet written that applies the person's preferences
-(kind off → nothing, holiday pause → in the app only) and per-item snoozes. No Python
-loop over people: the statement's cost grows with the rows due, not with the query count.
+A rule is declared by the app that owns its data, in that app's ``nudges.py``, through
+:data:`apps.core.registry.nudge_rules` (see :class:`Rule`). Its SQL supplies a
+``SELECT`` of candidate nudges with the columns ``user_id, object_id, period, context,
+url``: ``context`` is a ``jsonb`` object of the facts the nudge is about (a title, a
+date, counts), and the words shown to the person come from the rule's text template,
+rendered when the nudge is shown (:mod:`apps.nudges.rendering`). The engine wraps the
+query in one ``INSERT ... SELECT`` of the keys not yet written that applies the
+person's preferences (kind off → nothing, holiday pause → in the app only) and
+per-item snoozes. No Python loop over people: the statement's cost grows with the rows
+due, not with the query count.
 
 Inside a rule's SQL these are available:
-- ``%(now)s`` (timestamptz) and any named parameter the rule's ``params`` returns;
+- ``%(now)s`` (timestamptz), ``%(kind)s`` and any named parameter the rule's ``params``
+  returns;
 - the CTE ``tz_now(tz, local_date, local_hour, isodow, iso_week)`` holding, for every
   IANA zone, the local calendar at ``now`` computed with :mod:`zoneinfo` in Python.
-  Join it with ``accounts_user.timezone`` to key a nudge by the person's local day.
+  Join it with the person's ``timezone`` (:func:`user_table`) to key a nudge by the
+  person's local day.
 """
 
 from __future__ import annotations
@@ -21,22 +28,33 @@ import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, models
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 
-from apps.nudges.models import DIGEST_DAILY, DIGEST_WEEKLY, Kind, Mode, NudgeSettings
+from apps.core.registry import nudge_rules
+from apps.nudges.models import DIGEST_DAILY, DIGEST_WEEKLY, Mode, NudgeSettings
 
 
 @dataclass(frozen=True)
 class Rule:
+    """One kind of nudge, as its app declares it:
+
+    ``@nudge_rules.register(kind, order=...)`` on a function returning a ``Rule``."""
+
     kind: str
     default_mode: str
     # Built when run, so table names and URLs resolve against the installed apps.
     sql: Callable[[], str]
+    # The text template (``<app>/nudges/<kind>.txt``) rendered with the notification's
+    # context: its first line is the title, the rest the body.
+    template: str
     requires: tuple[str, ...] = ()
     params: Callable[[datetime], dict[str, Any]] = field(default=lambda now: {})
     # Optional: a condition on notification ``n`` meaning "no longer true" (a reply was
@@ -46,6 +64,10 @@ class Rule:
     # How often the insert runs: every sweep (60) or, for rules whose period is a day or
     # a week and whose query reads many rows, less often.
     every_seconds: int = 60
+    # Optional: the ``Q`` on other people's notifications of this kind that name
+    # ``person`` (a request from them, a summary listing them); these go when the
+    # person's account is deleted.
+    about_person: Callable[[Any], Q] | None = None
 
     @property
     def available(self) -> bool:
@@ -58,58 +80,23 @@ class Rule:
         return True
 
 
-_REGISTRY: dict[str, Rule] = {}
-
-
-def register(rule: Rule) -> Rule:
-    _REGISTRY[rule.kind] = rule
-    return rule
+@functools.cache
+def _rules() -> dict[str, Rule]:
+    # The registry is filled once, by importing every app's ``nudges`` module.
+    return {kind: build() for kind, build in nudge_rules.items()}
 
 
 def all_rules() -> list[Rule]:
-    _discover()
-    return [_REGISTRY[k] for k in Kind.values if k in _REGISTRY and _REGISTRY[k].available]
+    return [rule for rule in _rules().values() if rule.available]
 
 
 def get_rule(kind: str) -> Rule | None:
-    _discover()
-    return _REGISTRY.get(kind)
+    return _rules().get(kind)
 
 
 def default_mode(kind: str) -> str:
     rule = get_rule(kind)
-    return rule.default_mode if rule else DEFAULT_MODES.get(kind, Mode.DAILY)
-
-
-# Defaults for every kind, including those whose rule module is not active yet.
-DEFAULT_MODES: dict[str, str] = {
-    Kind.MILESTONE_DUE: Mode.DAILY,
-    Kind.MILESTONE_OVERDUE: Mode.DAILY,
-    Kind.DRAFT_STALLED: Mode.DAILY,
-    Kind.DEADLINE_COUNTDOWN: Mode.IMMEDIATE,
-    Kind.FOLLOW_UP_DUE: Mode.DAILY,
-    Kind.CARDS_DUE: Mode.DAILY,
-    Kind.MENTORSHIP_REQUEST: Mode.IMMEDIATE,
-    Kind.MENTORSHIP_ACCEPTED: Mode.IMMEDIATE,
-    Kind.MENTORSHIP_DECLINED: Mode.IMMEDIATE,
-    Kind.MENTORSHIP_MATCHED: Mode.IMMEDIATE,
-    Kind.MENTORSHIP_EXPIRING: Mode.IMMEDIATE,
-    Kind.MENTOR_WEEKLY: Mode.WEEKLY,
-    Kind.STUDENT_WEEKLY: Mode.WEEKLY,
-}
-
-
-@functools.cache
-def _discover() -> None:
-    # Importing a module registers its rules.
-    from apps.nudges.rules import mentorship  # noqa: F401
-
-    for module in ("milestones", "research", "readinglists", "weekly"):
-        try:
-            __import__(f"apps.nudges.rules.{module}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"apps.nudges.rules.{module}":
-                raise
+    return rule.default_mode if rule else Mode.DAILY
 
 
 # --- SQL helpers --------------------------------------------------------------------
@@ -148,12 +135,57 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def table(label: str) -> str:
-    return apps.get_model(label)._meta.db_table
+@functools.cache
+def user_table() -> str:
+    """The people's table; rules join it by ``id`` for ``timezone`` and ``is_active``."""
+    return get_user_model()._meta.db_table
 
 
-def column(label: str, field_name: str) -> str:
-    return apps.get_model(label)._meta.get_field(field_name).column
+@functools.cache
+def user_column(name: str) -> str:
+    field = get_user_model()._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return str(field.column)
+
+
+def columns(model: type[models.Model]) -> SimpleNamespace:
+    """A model's columns by field name, for rule SQL: ``columns(Plan).owner`` is
+    ``owner_id``."""
+    return SimpleNamespace(**{f.name: f.column for f in model._meta.concrete_fields})
+
+
+def sql_values(values: Iterable[str]) -> str:
+    """A parenthesised SQL list of enum values (code constants, never input)."""
+    return "(" + ", ".join(_quote(str(value)) for value in values) + ")"
+
+
+def weekly_people(kind: str) -> str:
+    """A ``FROM`` item of the people whose weekly day it is now, in their own zone, as
+    ``wk(user_id, iso_week)`` joined to their row ``u``, less those whose summary of
+    ``kind`` this week is written. Two index-friendly halves: on the default day,
+    everyone in the zones where it is that day (by the timezone index) who kept the
+    default; on any day, those who chose another (few: a settings row each). On most
+    days most zones match neither, so no one is read at all."""
+    users, tz = user_table(), user_column("timezone")
+    day = NudgeSettings.DEFAULT_WEEKDAY
+    return f"""
+    (
+        SELECT u2.id AS user_id, t2.iso_week
+        FROM tz_now t2
+        JOIN {users} u2 ON u2.{tz} = t2.tz
+        LEFT JOIN nudges_nudgesettings s2 ON s2.user_id = u2.id
+        WHERE t2.isodow = {day} AND COALESCE(s2.weekly_day, {day}) = {day}
+        UNION ALL
+        SELECT s2.user_id, t2.iso_week
+        FROM nudges_nudgesettings s2
+        JOIN {users} u2 ON u2.id = s2.user_id
+        JOIN tz_now t2 ON t2.tz = u2.{tz}
+        WHERE s2.weekly_day <> {day} AND s2.weekly_day = t2.isodow
+    ) wk
+    JOIN {users} u ON u.id = wk.user_id
+        AND NOT EXISTS (SELECT 1 FROM nudges_notification x
+                        WHERE x.user_id = u.id AND x.kind = {_quote(kind)} AND x.object_id = 0
+                          AND x.period = wk.iso_week)"""  # noqa: S608 (code constants only)
 
 
 def local_calendar(now: datetime, zones: Iterable[str]) -> dict[str, list]:
@@ -184,20 +216,22 @@ def local_calendar(now: datetime, zones: Iterable[str]) -> dict[str, list]:
 # The distinct zones people have chosen, by skipping through the timezone index (one
 # probe per zone) rather than reading every person: a few dozen zones, not ~600, then
 # travel in each statement's tz_now arrays.
-ZONES_IN_USE_SQL = """
+def _zones_in_use_sql() -> str:
+    users, tz = user_table(), user_column("timezone")
+    return f"""
 WITH RECURSIVE z(tz) AS (
-    SELECT min(timezone) FROM accounts_user
+    SELECT min({tz}) FROM {users}
     UNION ALL
-    SELECT (SELECT min(u.timezone) FROM accounts_user u WHERE u.timezone > z.tz)
+    SELECT (SELECT min(u.{tz}) FROM {users} u WHERE u.{tz} > z.tz)
     FROM z WHERE z.tz IS NOT NULL
 )
 SELECT tz FROM z WHERE tz IS NOT NULL
-"""
+"""  # noqa: S608 (model metadata only)
 
 
 def zones_in_use() -> list[str]:
     with connection.cursor() as cursor:
-        cursor.execute(ZONES_IN_USE_SQL)
+        cursor.execute(_zones_in_use_sql())
         return [tz for (tz,) in cursor.fetchall()]
 
 
@@ -278,7 +312,7 @@ candidates AS (
 {candidates}
 ),
 decided AS (
-    SELECT c.user_id, c.object_id, c.period, left(c.title, 300) AS title, c.body, c.url,
+    SELECT c.user_id, c.object_id, c.period, c.context, c.url,
            CASE WHEN s.paused_until IS NOT NULL
                      AND s.paused_until
                          >= COALESCE(t.local_date, (%(now)s AT TIME ZONE 'UTC')::date)
@@ -286,8 +320,8 @@ decided AS (
                 ELSE COALESCE(p.mode, %(default_mode)s) END AS delivery,
            {slot_columns}
     FROM candidates c
-    JOIN accounts_user u ON u.id = c.user_id AND u.is_active
-    LEFT JOIN tz_now t ON t.tz = u.timezone
+    JOIN {users} u ON u.id = c.user_id AND u.{is_active}
+    LEFT JOIN tz_now t ON t.tz = u.{timezone}
     LEFT JOIN nudges_nudgesettings s ON s.user_id = c.user_id
     LEFT JOIN nudges_kindpreference p ON p.user_id = c.user_id AND p.kind = %(kind)s
     WHERE COALESCE(p.mode, %(default_mode)s) <> 'off'
@@ -299,8 +333,8 @@ decided AS (
 ),
 inserted AS (
     INSERT INTO nudges_notification
-        (user_id, kind, object_id, period, title, body, url, delivery, created_at, queued_at)
-    SELECT d.user_id, %(kind)s, d.object_id, d.period, d.title, d.body, d.url, d.delivery,
+        (user_id, kind, object_id, period, context, url, delivery, created_at, queued_at)
+    SELECT d.user_id, %(kind)s, d.object_id, d.period, d.context, d.url, d.delivery,
            %(now)s, CASE WHEN d.delivery = 'immediate' THEN %(now)s::timestamptz END
     FROM decided d
     RETURNING id, user_id, object_id, period, delivery
@@ -386,6 +420,9 @@ def rules_run(*, rules: Iterable[Rule], now: datetime, calendar: dict[str, list]
                 not_written=_NOT_WRITTEN,
                 slot_columns=SLOT_COLUMNS,
                 digests=digests,
+                users=user_table(),
+                is_active=user_column("is_active"),
+                timezone=user_column("timezone"),
             )
             cursor.execute(sql, params)
             created, queued, slots = cursor.fetchone()

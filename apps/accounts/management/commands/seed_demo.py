@@ -1,14 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from apps.core.demo import (
-    DEMO_COORDINATOR,
-    DEMO_MENTOR,
-    DEMO_PASSWORD,
-    DEMO_STUDENT,
-    DemoContext,
-    demo_user,
-)
+from apps.accounts.demo import DemoContext, demo_user
+from apps.core.demo import DEMO_COORDINATOR, DEMO_MENTOR, DEMO_PASSWORD, DEMO_STUDENT
 from apps.core.registry import demo_seeders
 
 

@@ -1,0 +1,252 @@
+"""The sweep: turns what is due into notifications, their outbox rows and digest slots.
+
+It runs the rules one after another on this process's one connection; more throughput
+comes from more worker processes, never from threads inside a task."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone
+
+from apps.nudges import conf
+from apps.nudges.rules import (
+    DIGEST_SLOTS_SQL,
+    SLOT_COLUMNS,
+    TZ_NOW_CTE,
+    RulesRun,
+    all_rules,
+    local_calendar,
+    rule_is_due,
+    rules_run,
+    user_column,
+    user_table,
+    zones_in_use,
+)
+from apps.nudges.selectors import outbox_due
+
+logger = logging.getLogger(__name__)
+
+# Any sweep holds this advisory lock: a second scheduler's sweep waits rather than
+# racing the first on the same unique keys (which could deadlock).
+SWEEP_LOCK_KEY = 0x6E75_6467  # "nudg"
+
+
+@dataclass
+class SweepResult:
+    created: dict[str, int] = field(default_factory=dict)
+    queued_immediate: int = 0
+    queued_digests: int = 0
+    due: int = 0
+
+    @property
+    def total_created(self) -> int:
+        return sum(self.created.values())
+
+
+QUEUE_IMMEDIATE_SQL = """
+WITH q AS (
+    UPDATE nudges_notification n SET queued_at = %(now)s
+    WHERE n.queued_at IS NULL AND n.delivery = 'immediate'
+    RETURNING n.id, n.user_id, n.kind, n.object_id, n.period
+)
+INSERT INTO nudges_outboxmessage
+    (user_id, kind, object_id, period, notification_id, status, next_attempt_at,
+     attempts, last_error, subject, created_at)
+SELECT q.user_id, q.kind, q.object_id, q.period, q.id, 'pending', %(now)s, 0, '', '', %(now)s
+FROM q
+ON CONFLICT (notification_id) WHERE notification_id IS NOT NULL DO NOTHING
+"""
+
+
+# Every person with notifications waiting for a digest, whose slot may have come: run
+# when a local hour has turned somewhere (or a person changed their schedule), not every
+# minute. New nudges queue their people's slots in the statement that writes them.
+# Each person is looked up once: ``OFFSET 0`` keeps the planner, which cannot know how
+# many wait, from joining every zone to every person first and looking people up once
+# per zone.
+@functools.cache
+def queue_digests_sql() -> str:
+    # Built on first use, from the people model's metadata.
+    people = user_table()
+    waiting = f"""
+    SELECT w.user_id, w.delivery, {SLOT_COLUMNS}
+    FROM (
+        SELECT w.user_id, w.delivery, u.{user_column("timezone")} AS timezone
+        FROM (
+            SELECT DISTINCT n.user_id, n.delivery FROM nudges_notification n
+            WHERE n.queued_at IS NULL AND n.delivery IN ('daily', 'weekly')
+        ) w
+        JOIN {people} u ON u.id = w.user_id AND u.{user_column("is_active")}
+        OFFSET 0
+    ) w
+    JOIN tz_now t ON t.tz = w.timezone
+    LEFT JOIN nudges_nudgesettings s ON s.user_id = w.user_id"""  # noqa: S608 (code constants only)
+    return f"WITH {TZ_NOW_CTE}\n{DIGEST_SLOTS_SQL.format(people=waiting)}"
+
+
+# The local hours the last full digest pass saw, zone by zone.
+DIGEST_HOURS_KEY = "nudges:digest-hours"
+
+
+def local_hours(calendar: dict[str, list]) -> str:
+    """Every zone's local date and hour in one string: the digest pass's mark."""
+    return "|".join(
+        f"{tz}/{day}/{hour}"
+        for tz, day, hour in zip(
+            calendar["tz_names"], calendar["tz_dates"], calendar["tz_hours"], strict=True
+        )
+    )
+
+
+def _digest_pass_due(hours: str) -> bool:
+    """A person's digest can only fall due when their local hour or date turns (or they
+    change their schedule, which forgets the mark): so the full pass over the waiting
+    notifications runs when some zone's hour differs from the last pass's."""
+    try:
+        return cache.get(DIGEST_HOURS_KEY) != hours
+    except Exception:
+        # Without the cache (Redis down) the pass simply runs: it is idempotent.
+        return True
+
+
+def digest_schedule_changed() -> None:
+    """Someone's digest hour, day or pause changed: the next sweep looks at everyone's
+    waiting digests again."""
+    try:
+        cache.delete(DIGEST_HOURS_KEY)
+    except Exception:
+        logger.warning("Could not reset the digest pass mark.", exc_info=True)
+
+
+def nudges_sweep(*, now: datetime | None = None, force: bool = False) -> SweepResult:
+    """Write every due nudge and its outbox row. Re-running it (or running two at once)
+    adds nothing. ``force`` runs every rule, including the hourly ones whose hour has
+    been done.
+
+    Called inside a transaction (a test, a command run in one), the sweep is part of
+    it. Otherwise each step commits on its own: the digest pass, each rule (a rule's
+    nudges and their outbox rows together), then the final queueing. A step that fails
+    stops the sweep and leaves the rest due for the next one: every step is idempotent,
+    and the rules are marked done only once all have committed."""
+    now = now or timezone.now()
+    if _in_callers_transaction():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK_KEY])
+        return _sweep(now=now, force=force)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [SWEEP_LOCK_KEY])
+        return _sweep(now=now, force=force)
+    finally:
+        _sweep_lock_release()
+
+
+def _in_callers_transaction() -> bool:
+    """The caller has a transaction open (an atomic block, or autocommit turned off):
+    the sweep's writes belong to it."""
+    return connection.in_atomic_block or not connection.get_autocommit()
+
+
+def _sweep_lock_release() -> None:
+    """Give the session-level sweep lock back, however the sweep ended. The connection
+    may go back to a pool, which keeps a session's advisory locks: if the release
+    itself fails (the connection broke, a time limit struck), the session is closed,
+    which releases them."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock_all()")
+    except BaseException:
+        raw = connection.connection
+        if raw is not None:
+            raw.close()
+        connection.close()
+        raise
+
+
+@contextmanager
+def _step():
+    """A cursor for one step of the sweep: in a transaction of its own, unless the
+    whole sweep is already inside one."""
+    if _in_callers_transaction():
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        yield cursor
+
+
+def _sweep(*, now: datetime, force: bool) -> SweepResult:
+    result = SweepResult()
+    done_keys: list[str] = []
+    calendar = local_calendar(now, zones_in_use())
+    due_rules = []
+    for rule in all_rules():
+        due, key = rule_is_due(rule=rule, now=now)
+        if due or force:
+            due_rules.append(rule)
+            if key:
+                done_keys.append(key)
+    # Nudges that stop being true (a milestone done, a reply logged) are not looked for
+    # here: they are cleared for their person when that person opens the notification
+    # centre and just before an email to them is built, the only two places they could
+    # be seen.
+    hours = local_hours(calendar)
+    digest_pass = force or _digest_pass_due(hours)
+    if digest_pass:
+        # Before the rules: the slots of the people with new nudges are queued by the
+        # rules' own statements, so this pass reads only what was waiting.
+        with _step() as cursor:
+            cursor.execute(queue_digests_sql(), {"now": now, **calendar})
+            result.queued_digests = cursor.rowcount
+    # Each hourly rule (many rows: every milestone due tomorrow) commits on its own, so
+    # it is not undone by a later one failing; the rules run every minute (a few rows,
+    # nearly always none) share one transaction, so a quiet sweep waits for no commit.
+    heavy = [rule for rule in due_rules if rule.every_seconds > 60]
+    light = [rule for rule in due_rules if rule.every_seconds <= 60]
+    runs = []
+    for group in [[rule] for rule in heavy] + [light]:
+        with _step():
+            runs.append(rules_run(rules=group, now=now, calendar=calendar))
+    run = RulesRun.combined(runs)
+    result.created = run.created
+    result.queued_immediate += run.queued
+    result.queued_digests += run.digests
+    with _step() as cursor:
+        # Notifications written elsewhere (not by a rule) still get their outbox rows.
+        cursor.execute(QUEUE_IMMEDIATE_SQL, {"now": now})
+        result.queued_immediate += cursor.rowcount
+        result.due = outbox_due_count(now=now)
+        # Marked done only once committed: a rolled-back sweep leaves the work due.
+        marks: dict[str, object] = dict.fromkeys(done_keys, 1)
+        if digest_pass:
+            marks[DIGEST_HOURS_KEY] = hours
+        transaction.on_commit(lambda: _mark_done(marks), robust=True)
+    return result
+
+
+def _mark_done(marks: dict[str, object]) -> None:
+    if marks:
+        cache.set_many(marks, timeout=2 * 3600)
+
+
+def outbox_due_count(*, now: datetime, cap: int | None = None) -> int:
+    cap = cap or conf.BATCH_SIZE * conf.MAX_PARALLEL_SENDS
+    # Counting at most `cap` rows, in no particular order, stops after `cap` rows
+    # whatever plan is chosen. In the claim's order it did too, but only on the partial
+    # index: right after a sweep has written a large batch, the table's statistics
+    # still say it is nearly empty, and the planner then fetched every due row and
+    # sorted them all (an eighth of a second per 250,000 rows).
+    return outbox_due(now=now).order_by()[:cap].count()
+
+
+def outbox_sends_needed(*, due: int) -> int:
+    """How many sending tasks to fan out for ``due`` rows: one per batch, at most
+    ``MAX_PARALLEL_SENDS`` (each drains batches until none are due)."""
+    return min(conf.MAX_PARALLEL_SENDS, -(-due // conf.BATCH_SIZE))

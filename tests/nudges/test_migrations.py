@@ -1,0 +1,43 @@
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from apps.nudges.models import Notification
+from tests.accounts.factories import UserFactory
+
+BEFORE = [("nudges", "0005_scrub_failure_reasons")]
+AFTER = [("nudges", "0007_notification_and_outbox_foreign_keys")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notifications_written_before_templates_keep_their_words():
+    user = UserFactory()
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    old = executor.loader.project_state(BEFORE).apps.get_model("nudges", "Notification")
+    pk = old.objects.create(
+        user_id=user.pk,
+        kind="milestone_due",
+        object_id=1,
+        title="Finish “Chapter two” — due tomorrow",
+        body="Target date 26 Nov 2026.",
+        url="/plans/",
+        delivery="none",
+        created_at=timezone.now(),
+    ).pk
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(AFTER)
+
+    item = Notification.objects.get(pk=pk)
+    assert item.context == {
+        "stored": {
+            "title": "Finish “Chapter two” — due tomorrow",
+            "body": "Target date 26 Nov 2026.",
+        }
+    }
+    assert (item.title, item.body) == (
+        "Finish “Chapter two” — due tomorrow",
+        "Target date 26 Nov 2026.",
+    )
