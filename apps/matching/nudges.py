@@ -1,6 +1,6 @@
 """Mentorship nudges, read from ``Mentorship`` rows so that they flow through the
 outbox like every other nudge (each keyed by the mentorship: it is sent once), and the
-mentor's weekly summary of the mentees who share their plan.
+requests' answers and expiries.
 
 These rules are the only path by which mentorship events reach people's inboxes: this
 app writes the rows and sends no email of its own (except cohort invitations, which go
@@ -13,26 +13,20 @@ to addresses that may have no account)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
-from django.db import connection
 from django.db.models import Q
 
 from apps.core.registry import nudge_rules
-from apps.matching.models import MatchingRound, Mentorship, ProposedPair, ShareArea
-from apps.matching.selectors import mentorships_of, mentorships_sharing
-from apps.milestones.nudges import INACTIVE_DAYS, plan_week_stats, week_params
+from apps.matching.models import MatchingRound, Mentorship, ProposedPair
+from apps.matching.selectors import mentorships_of
 from apps.nudges import conf
 from apps.nudges.models import Kind, Mode
 from apps.nudges.rules import (
-    HOURLY,
     Rule,
     columns,
-    list_url,
+    person_name,
     url_sql,
-    user_column,
     user_table,
-    weekly_people,
 )
 
 EXPIRING_WITHIN = timedelta(days=2)
@@ -45,14 +39,6 @@ MENTORSHIP_KINDS = (
 )
 _MENTORSHIP = ("matching.Mentorship",)
 _ROUNDS = ("matching.Mentorship", "matching.MatchingRound", "matching.ProposedPair")
-
-
-def _name(alias: str) -> str:
-    """A person's name as the site shows it (``User.name``)."""
-    return (
-        f"COALESCE(NULLIF({alias}.{user_column('display_name')}, ''),"
-        f" {alias}.{user_column('email')})"
-    )
 
 
 def _lookback(now: datetime) -> dict:
@@ -79,7 +65,7 @@ def _request_sql() -> str:
     m = columns(Mentorship)
     return f"""
     SELECT m.{m.mentor} AS user_id, m.id AS object_id, '' AS period,
-           jsonb_build_object('student', {_name("st")},
+           jsonb_build_object('student', {person_name("st")},
                               'expires_at', m.{m.expires_at} AT TIME ZONE 'UTC',
                               'message', left(m.{m.message}, 1000)) AS context,
            {_url()} AS url
@@ -106,7 +92,7 @@ def _response_sql(status: Mentorship.Status) -> str:
     m = columns(Mentorship)
     return f"""
     SELECT m.{m.student} AS user_id, m.id AS object_id, '' AS period,
-           jsonb_build_object('mentor', {_name("me")},
+           jsonb_build_object('mentor', {person_name("me")},
                               'note', left(m.{m.response_note}, 1000)) AS context,
            {_url()} AS url
     FROM {Mentorship._meta.db_table} m
@@ -122,8 +108,8 @@ def _matched_sql() -> str:
     users = user_table()
     return f"""
     SELECT x.user_id, m.id AS object_id, '' AS period,
-           jsonb_build_object('other', {_name("other")}, 'student', {_name("st")},
-                              'mentor', {_name("me")},
+           jsonb_build_object('other', {person_name("other")}, 'student', {person_name("st")},
+                              'mentor', {person_name("me")},
                               'to_mentor', x.user_id = m.{m.mentor}) AS context,
            {_url()} AS url
     FROM {Mentorship._meta.db_table} m
@@ -141,7 +127,7 @@ def _expiring_sql() -> str:
     m = columns(Mentorship)
     return f"""
     SELECT m.{m.mentor} AS user_id, m.id AS object_id, 'expiring' AS period,
-           jsonb_build_object('student', {_name("st")},
+           jsonb_build_object('student', {person_name("st")},
                               'expires_at', m.{m.expires_at} AT TIME ZONE 'UTC') AS context,
            {_url()} AS url
     FROM {Mentorship._meta.db_table} m
@@ -206,63 +192,4 @@ def mentorship_expiring() -> Rule:
         _expiring_sql,
         "mentorship_expiring",
         params=_expiring_window,
-    )
-
-
-# --- The mentor's weekly summary ------------------------------------------------------
-
-
-def plan_sharing_sql() -> str:
-    """The mentorships whose mentee shares their plan, ``(mentor_id, student_id)``, as
-    the selectors decide it (compiled from their query, not restated here)."""
-    query = mentorships_sharing(area=ShareArea.PLAN).values("mentor_id", "student_id").query
-    # PostgreSQL's operations quote the parameters as literals (psycopg's own quoting).
-    ops: Any = connection.ops
-    sql = ops.compose_sql(*query.sql_with_params())
-    # The rule's SQL is run with named parameters: a literal % must stay one.
-    return sql.replace("%", "%%")
-
-
-def _mentor_weekly_sql() -> str:
-    return f"""
-    SELECT u.id AS user_id, 0 AS object_id, wk.iso_week AS period,
-           jsonb_build_object(
-             'count', count(*), 'inactive_days', {INACTIVE_DAYS},
-             'mentees', jsonb_agg(jsonb_build_object(
-                 'id', me.id, 'name', {_name("me")}, 'overdue', st.overdue,
-                 'upcoming', st.upcoming, 'done_week', st.done_week, 'inactive', st.inactive)
-               ORDER BY me.{user_column("email")})) AS context,
-           {list_url(("dashboards:mentor", "matching:mentorship_list"))} AS url
-    FROM {weekly_people(Kind.MENTOR_WEEKLY)}
-    JOIN ({plan_sharing_sql()}) ms ON ms.mentor_id = u.id
-    JOIN {user_table()} me ON me.id = ms.student_id
-    CROSS JOIN {plan_week_stats("ms.student_id")}
-    WHERE u.{user_column("is_active")}
-      AND (st.overdue + st.upcoming + st.done_week > 0 OR st.inactive)
-    GROUP BY u.id, wk.iso_week
-    """
-
-
-def _about_mentee(person) -> Q:
-    # A summary listing the person among a mentor's mentees (before templates, by the
-    # person's name in its stored words).
-    naming = Q(context__mentees__contains=[{"id": person.pk}])
-    for name in {person.email, person.display_name.strip()} - {""}:
-        naming |= Q(context__stored__title__icontains=name)
-        naming |= Q(context__stored__body__icontains=name)
-    mentors = mentorships_of(user=person).values("mentor_id")
-    return Q(kind=Kind.MENTOR_WEEKLY, user_id__in=mentors) & naming
-
-
-@nudge_rules.register(Kind.MENTOR_WEEKLY, order=91)
-def mentor_weekly() -> Rule:
-    return Rule(
-        kind=Kind.MENTOR_WEEKLY,
-        default_mode=Mode.WEEKLY,
-        sql=_mentor_weekly_sql,
-        template="matching/nudges/mentor_weekly.txt",
-        requires=("milestones.Plan", "milestones.Milestone", "matching.Mentorship"),
-        params=week_params,
-        every_seconds=HOURLY,
-        about_person=_about_mentee,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from apps.matching import features as feature_records
@@ -353,3 +354,13 @@ def round_results(*, matching_round: MatchingRound) -> dict[str, Any]:
             fit.fit_percent(sum(p.score for p in matched) / len(matched)) if matched else None
         ),
     }
+
+
+def mentorships_sharing_sql(*, area: str) -> str:
+    """:func:`mentorships_sharing` as SQL, ``(mentor_id, student_id)``, for set-based
+    statements in other apps (the mentor's weekly summary): the same decision, compiled
+    from the same query rather than restated. ``%`` is doubled for named parameters."""
+    query = mentorships_sharing(area=area).values("mentor_id", "student_id").query
+    # PostgreSQL's operations quote the parameters as literals (psycopg's own quoting).
+    ops: Any = connection.ops
+    return ops.compose_sql(*query.sql_with_params()).replace("%", "%%")

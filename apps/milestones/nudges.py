@@ -10,13 +10,18 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.db.models import Q
+
 from apps.core.registry import nudge_rules
+from apps.matching.models import ShareArea
+from apps.matching.selectors import mentorships_of, mentorships_sharing_sql
 from apps.milestones.models import OPEN_STATUSES, Milestone, Plan, Status
 from apps.nudges.models import Kind, Mode
 from apps.nudges.rules import (
     HOURLY,
     Rule,
     list_url,
+    person_name,
     url_sql,
     user_column,
     user_table,
@@ -206,4 +211,52 @@ def student_weekly() -> Rule:
         requires=REQUIRES,
         params=week_params,
         every_seconds=HOURLY,
+    )
+
+
+# --- The mentor's weekly summary ------------------------------------------------------
+
+
+def _mentor_weekly_sql() -> str:
+    return f"""
+    SELECT u.id AS user_id, 0 AS object_id, wk.iso_week AS period,
+           jsonb_build_object(
+             'count', count(*), 'inactive_days', {INACTIVE_DAYS},
+             'mentees', jsonb_agg(jsonb_build_object(
+                 'id', me.id, 'name', {person_name("me")}, 'overdue', st.overdue,
+                 'upcoming', st.upcoming, 'done_week', st.done_week, 'inactive', st.inactive)
+               ORDER BY me.{user_column("email")})) AS context,
+           {list_url(("dashboards:mentor", "matching:mentorship_list"))} AS url
+    FROM {weekly_people(Kind.MENTOR_WEEKLY)}
+    JOIN ({mentorships_sharing_sql(area=ShareArea.PLAN)}) ms ON ms.mentor_id = u.id
+    JOIN {user_table()} me ON me.id = ms.student_id
+    CROSS JOIN {plan_week_stats("ms.student_id")}
+    WHERE u.{user_column("is_active")}
+      AND (st.overdue + st.upcoming + st.done_week > 0 OR st.inactive)
+    GROUP BY u.id, wk.iso_week
+    """
+
+
+def _about_mentee(person) -> Q:
+    # A summary listing the person among a mentor's mentees (before templates, by the
+    # person's name in its stored words).
+    naming = Q(context__mentees__contains=[{"id": person.pk}])
+    for name in {person.email, person.display_name.strip()} - {""}:
+        naming |= Q(context__stored__title__icontains=name)
+        naming |= Q(context__stored__body__icontains=name)
+    mentors = mentorships_of(user=person).values("mentor_id")
+    return Q(kind=Kind.MENTOR_WEEKLY, user_id__in=mentors) & naming
+
+
+@nudge_rules.register(Kind.MENTOR_WEEKLY, order=91)
+def mentor_weekly() -> Rule:
+    return Rule(
+        kind=Kind.MENTOR_WEEKLY,
+        default_mode=Mode.WEEKLY,
+        sql=_mentor_weekly_sql,
+        template="milestones/nudges/mentor_weekly.txt",
+        requires=("milestones.Plan", "milestones.Milestone", "matching.Mentorship"),
+        params=week_params,
+        every_seconds=HOURLY,
+        about_person=_about_mentee,
     )

@@ -9,55 +9,37 @@ digest kind and slot).
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
 
+from apps.nudges.kinds import (
+    DEFAULT_DIGEST_HOUR,
+    DEFAULT_WEEKLY_DAY,
+    DIGEST_DAILY,
+    DIGEST_WEEKLY,
+    UNSUBSCRIBE_ALL,
+    Delivery,
+    Kind,
+    Mode,
+    NudgeText,
+)
 
-class NudgeText(NamedTuple):
-    title: str
-    body: str
-
-
-class Mode(models.TextChoices):
-    OFF = "off", "Off"
-    IMMEDIATE = "immediate", "Straight away"
-    DAILY = "daily", "Daily digest"
-    WEEKLY = "weekly", "Weekly digest"
-
-
-class Kind(models.TextChoices):
-    MILESTONE_DUE = "milestone_due", "Milestone due soon"
-    MILESTONE_OVERDUE = "milestone_overdue", "Milestone overdue"
-    DRAFT_STALLED = "draft_stalled", "Paper draft stalled before a deadline"
-    DEADLINE_COUNTDOWN = "deadline_countdown", "Venue deadline countdown"
-    FOLLOW_UP_DUE = "follow_up_due", "Outreach follow-up due"
-    CARDS_DUE = "cards_due", "Maths review cards due"
-    MENTORSHIP_REQUEST = "mentorship_request", "Mentorship request received"
-    MENTORSHIP_ACCEPTED = "mentorship_accepted", "Mentorship request accepted"
-    MENTORSHIP_DECLINED = "mentorship_declined", "Mentorship request declined"
-    MENTORSHIP_MATCHED = "mentorship_matched", "Matched by a mentoring programme"
-    MENTORSHIP_EXPIRING = "mentorship_expiring", "Mentorship request expiring"
-    MENTOR_WEEKLY = "mentor_weekly", "Weekly summary of my mentees"
-    STUDENT_WEEKLY = "student_weekly", "My weekly summary"
-
-
-# Outbox kinds that are not a notification kind: one email gathering many notifications.
-DIGEST_DAILY = "digest_daily"
-DIGEST_WEEKLY = "digest_weekly"
-UNSUBSCRIBE_ALL = "all"
-
-
-class Delivery(models.TextChoices):
-    """How a notification reaches email, decided when it is created."""
-
-    NONE = "none", "In the app only"
-    IMMEDIATE = "immediate", "Email straight away"
-    DAILY = "daily", "Daily digest"
-    WEEKLY = "weekly", "Weekly digest"
+__all__ = [
+    "DIGEST_DAILY",
+    "DIGEST_WEEKLY",
+    "UNSUBSCRIBE_ALL",
+    "Delivery",
+    "Kind",
+    "KindPreference",
+    "Mode",
+    "Notification",
+    "NudgeSettings",
+    "NudgeText",
+    "OutboxMessage",
+    "Snooze",
+]
 
 
 class NudgeSettings(models.Model):
@@ -72,8 +54,8 @@ class NudgeSettings(models.Model):
         SATURDAY = 6, "Saturday"
         SUNDAY = 7, "Sunday"
 
-    DEFAULT_HOUR = 8
-    DEFAULT_WEEKDAY = 1
+    DEFAULT_HOUR = DEFAULT_DIGEST_HOUR
+    DEFAULT_WEEKDAY = DEFAULT_WEEKLY_DAY
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudge_settings"

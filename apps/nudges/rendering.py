@@ -14,7 +14,7 @@ from typing import Any
 from django.template import Context, Engine, Template
 
 from apps.core.text import single_line
-from apps.nudges.models import Kind, NudgeText
+from apps.nudges.kinds import Kind, NudgeText
 from apps.nudges.rules import get_rule
 
 TITLE_MAX = 300

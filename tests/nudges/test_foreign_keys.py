@@ -32,7 +32,7 @@ def _outbox_row(**fields) -> OutboxMessage:
             user_id=NO_SUCH_ID,
             kind=Kind.CARDS_DUE,
             object_id=0,
-            title="t",
+            context={"count": 1},
             url="/",
             delivery="daily",
             created_at=timezone.now(),

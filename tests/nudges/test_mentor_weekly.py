@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from apps.matching.nudges import plan_sharing_sql
-from apps.matching.selectors import mentorships_sharing
+from apps.matching.models import ShareArea
+from apps.matching.selectors import mentorships_sharing, mentorships_sharing_sql
 from apps.nudges.models import Kind, Notification
 from apps.nudges.services import nudges_sweep
 from tests.accounts.factories import UserFactory
@@ -55,5 +55,5 @@ def test_the_summary_takes_who_shares_from_the_selectors_query():
     # that query's own SQL rather than restating it.
     query = mentorships_sharing(area="plan").values("mentor_id", "student_id").query
     sql, _params = query.sql_with_params()
-    assert plan_sharing_sql().startswith(sql.split("WHERE")[0])
-    assert '"share_plan"' in plan_sharing_sql()
+    assert mentorships_sharing_sql(area=ShareArea.PLAN).startswith(sql.split("WHERE")[0])
+    assert '"share_plan"' in mentorships_sharing_sql(area=ShareArea.PLAN)

@@ -40,17 +40,18 @@ def test_the_nudges_engine_names_no_other_app():
     import apps.dashboards
     import apps.nudges
 
-    pattern = re.compile(
-        r"accounts_user|matching_|milestones_|research_|readinglists_"
-        r"|apps\.(milestones|research|readinglists|matching)"
-    )
-    roots = [Path(app.__file__).parent for app in (apps.nudges, apps.dashboards)]
+    tables = re.compile(r"accounts_user|matching_|milestones_|research_|readinglists_")
+    capability_apps = re.compile(r"apps\.(milestones|research|readinglists|matching)")
+    checks = [(Path(apps.nudges.__file__).parent, (tables, capability_apps))]
+    # The dashboards compose the apps' selectors (they may import them), but name none
+    # of their tables.
+    checks.append((Path(apps.dashboards.__file__).parent, (tables,)))
     naming = [
         f"{path}:{number}"
-        for root in roots
+        for root, patterns in checks
         for path in sorted(root.rglob("*"))
         if path.suffix in {".py", ".html", ".txt"}
         for number, line in enumerate(path.read_text().splitlines(), 1)
-        if pattern.search(line)
+        if any(pattern.search(line) for pattern in patterns)
     ]
     assert naming == []

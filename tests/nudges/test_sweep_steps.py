@@ -11,9 +11,9 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
-from apps.nudges import sweep
+from apps.nudges import rules, sweep
 from apps.nudges.models import Kind, KindPreference, Mode, Notification, OutboxMessage
-from apps.nudges.rules import _REGISTRY, all_rules, get_rule, rule_is_due
+from apps.nudges.rules import all_rules, get_rule, rule_is_due
 from apps.readinglists.models import ReviewCard
 from tests.accounts.factories import UserFactory
 from tests.milestones.factories import MilestoneFactory, PlanFactory
@@ -133,7 +133,7 @@ def test_a_sweep_in_the_callers_transaction_writes_what_one_on_its_own_writes(po
 def test_a_failing_rule_leaves_the_rules_before_it_written_and_itself_due(population, monkeypatch):
     cards = get_rule(Kind.CARDS_DUE)
     monkeypatch.setitem(
-        _REGISTRY,
+        rules._rules(),
         Kind.CARDS_DUE,
         dataclasses.replace(cards, sql=lambda: "SELECT * FROM no_such_table"),
     )
@@ -145,7 +145,7 @@ def test_a_failing_rule_leaves_the_rules_before_it_written_and_itself_due(popula
     assert rule_is_due(rule=cards, now=NOW)[0]
     assert sweep_locks_held() == 0  # the sweep's lock went with it
 
-    monkeypatch.setitem(_REGISTRY, Kind.CARDS_DUE, cards)
+    monkeypatch.setitem(rules._rules(), Kind.CARDS_DUE, cards)
     result = sweep.nudges_sweep(now=NOW)
     assert result.created[Kind.CARDS_DUE] == PEOPLE
     assert sum(result.created.values()) == PEOPLE  # the rest were already written

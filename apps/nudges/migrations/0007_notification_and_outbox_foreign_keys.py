@@ -12,12 +12,17 @@ from django.db import migrations, models
 
 DELETE_ORPHANS = """
 DELETE FROM nudges_outboxmessage o
-WHERE NOT EXISTS (SELECT FROM accounts_user u WHERE u.id = o.user_id)
+WHERE NOT EXISTS (SELECT FROM {people} u WHERE u.id = o.user_id)
    OR (o.notification_id IS NOT NULL
        AND NOT EXISTS (SELECT FROM nudges_notification n WHERE n.id = o.notification_id));
 DELETE FROM nudges_notification n
-WHERE NOT EXISTS (SELECT FROM accounts_user u WHERE u.id = n.user_id);
+WHERE NOT EXISTS (SELECT FROM {people} u WHERE u.id = n.user_id);
 """
+
+
+def delete_orphans(apps, schema_editor):
+    people = apps.get_model(settings.AUTH_USER_MODEL)._meta.db_table
+    schema_editor.execute(DELETE_ORPHANS.format(people=schema_editor.quote_name(people)))
 
 
 class Migration(migrations.Migration):
@@ -28,7 +33,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(DELETE_ORPHANS, reverse_sql=migrations.RunSQL.noop),
+        migrations.RunPython(delete_orphans, migrations.RunPython.noop),
         migrations.AlterField(
             model_name="notification",
             name="user",

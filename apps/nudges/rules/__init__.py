@@ -39,7 +39,13 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 
 from apps.core.registry import nudge_rules
-from apps.nudges.models import DIGEST_DAILY, DIGEST_WEEKLY, Mode, NudgeSettings
+from apps.nudges.kinds import (
+    DEFAULT_DIGEST_HOUR,
+    DEFAULT_WEEKLY_DAY,
+    DIGEST_DAILY,
+    DIGEST_WEEKLY,
+    Mode,
+)
 
 
 @dataclass(frozen=True)
@@ -148,6 +154,15 @@ def user_column(name: str) -> str:
     return str(field.column)
 
 
+def person_name(alias: str) -> str:
+    """A person's name as the site shows it (``User.name``), for the people's table
+    joined as ``alias``."""
+    return (
+        f"COALESCE(NULLIF({alias}.{user_column('display_name')}, ''),"
+        f" split_part({alias}.{user_column('email')}, '@', 1))"
+    )
+
+
 def columns(model: type[models.Model]) -> SimpleNamespace:
     """A model's columns by field name, for rule SQL: ``columns(Plan).owner`` is
     ``owner_id``."""
@@ -167,7 +182,7 @@ def weekly_people(kind: str) -> str:
     default; on any day, those who chose another (few: a settings row each). On most
     days most zones match neither, so no one is read at all."""
     users, tz = user_table(), user_column("timezone")
-    day = NudgeSettings.DEFAULT_WEEKDAY
+    day = DEFAULT_WEEKLY_DAY
     return f"""
     (
         SELECT u2.id AS user_id, t2.iso_week
@@ -261,11 +276,11 @@ SELECT w.user_id,
        CASE w.delivery WHEN 'daily' THEN w.local_date::text ELSE w.iso_week END,
        'pending', %(now)s, 0, '', '', %(now)s
 FROM ({{people}}) w
-WHERE w.local_hour >= COALESCE(w.digest_hour, {NudgeSettings.DEFAULT_HOUR})
+WHERE w.local_hour >= COALESCE(w.digest_hour, {DEFAULT_DIGEST_HOUR})
   AND (w.paused_until IS NULL OR w.paused_until < w.local_date)
   AND CASE w.delivery
         WHEN 'daily' THEN NOT (COALESCE(w.weekdays_only, TRUE) AND w.isodow >= 6)
-        ELSE w.isodow = COALESCE(w.weekly_day, {NudgeSettings.DEFAULT_WEEKDAY}) END
+        ELSE w.isodow = COALESCE(w.weekly_day, {DEFAULT_WEEKLY_DAY}) END
 ORDER BY w.user_id, w.delivery
 ON CONFLICT (user_id, kind, object_id, period) WHERE notification_id IS NULL DO NOTHING"""  # noqa: S608 (code constants only)
 
