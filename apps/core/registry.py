@@ -50,10 +50,10 @@ calendar_sources = Registry("calendar")
 
 # --- Dashboard figures ------------------------------------------------------------------
 # Registered under the area the figures belong to ("plan", "papers", "reading"), whose
-# sharing decides who may see them: fn(*, owner_ref, now) -> {key: Subquery}, each
-# Subquery a JSON object of one person's figures (``apps.core.figures.json_figures``)
-# correlated to the outer column ``owner_ref``; the dashboards annotate many people
-# with them in one query.
+# sharing decides who may see them: fn(*, people, now) -> {person_id: {key: value}} for
+# the people (ids, or a subquery of ids such as matching's ``mentee_ids_sharing``) who
+# have any figures in the area, from a fixed number of grouped queries; a person left
+# out has none (zeros). The dashboards merge the areas in Python.
 dashboard_figures = Registry("dashboards")
 
 # fn() -> apps.nudges.rules.Rule, registered under the rule's kind; ``order`` sets the

@@ -1,5 +1,5 @@
 """Reads for the coordinator's programme overview, members table and CSV export.
-A student's figures are the same ``figure_annotations`` as on the mentor table, over their plan
+A student's figures are the same ``figures_by_person`` as on the mentor table, over their plan
 (a coordinator sees a programme's progress, not its members' reading or papers)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from apps.dashboards.figures import Figures, Person, display_name, figure_annotations, figures_of
+from apps.dashboards.figures import Figures, Person, display_name, figures_by_person, figures_of
 from apps.matching.models import CohortMembership, MemberRole, Mentorship, Programme
 from apps.matching.selectors import coordinated_programme_ids
 from apps.milestones.selectors import completions_by_month, percent
@@ -61,18 +61,18 @@ def student_figures(
             "email",
             "last_login",
             mentors=_active_mentorships("pk", "student_id"),
-            **figure_annotations(owner_ref="pk", visible={"plan": None}, now=now),
         )
     }
+    found = figures_by_person(visible={"plan": ids}, now=now)
     figures = [
         figures_of(
-            u,
             Person(
                 student_id=pk,
                 name=display_name(u["display_name"], u["email"]),
                 last_login=u["last_login"],
                 shares={"plan": True},
             ),
+            found.get(pk, {}),
             now=now,
         )
         for pk, u in people.items()

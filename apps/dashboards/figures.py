@@ -15,10 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Expression, JSONField, Q, Value, When
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from apps.core.figures import decode_figures
 from apps.core.registry import dashboard_figures
 from apps.milestones.selectors import percent
 
@@ -181,35 +180,27 @@ def display_name(display: str, email: str) -> str:
     return display or email.split("@")[0]
 
 
-def figure_annotations(
-    *, owner_ref: str, visible: dict[str, Any], now: dt.datetime
-) -> dict[str, Expression]:
-    """Annotations carrying each person's figures, for a queryset whose ``owner_ref``
-    column is the person's id. ``visible[area]`` is who may be seen in that area (a
-    subquery such as matching's ``mentee_ids_sharing``, a list of ids, or ``None`` for
-    the person themself); an area absent from ``visible`` is not read, and a person
-    outside it gets no figures for it: PostgreSQL runs the area's subquery only for
-    the people it lets through."""
-    out: dict[str, Expression] = {}
+def figures_by_person(
+    *, visible: Mapping[str, QuerySet | list[int]], now: dt.datetime
+) -> dict[int, dict[str, dict[str, Any]]]:
+    """Each person's figures, area by area: ``{person_id: {area: {key: value}}}``.
+    ``visible[area]`` is who may be seen in that area (a subquery such as matching's
+    ``mentee_ids_sharing``, or a list of ids); an area absent from ``visible`` is not
+    read, and a person outside it gets no figures for it. Each area runs its owning
+    app's few grouped queries, whatever the number of people."""
+    out: dict[int, dict[str, dict[str, Any]]] = {}
     for area, contribution in dashboard_figures.items():
-        if area not in visible:
-            continue
-        gate = visible[area]
-        for key, subquery in contribution(owner_ref=owner_ref, now=now).items():
-            out[f"fig_{key}"] = (
-                subquery
-                if gate is None
-                else Case(
-                    When(Q(**{f"{owner_ref}__in": gate}), then=subquery),
-                    default=Value(None),
-                    output_field=JSONField(),
-                )
-            )
+        if area in visible:
+            for person_id, figures in contribution(people=visible[area], now=now).items():
+                out.setdefault(person_id, {})[area] = figures
     return out
 
 
-def figures_of(row: Mapping[str, Any], person: Person, *, now: dt.datetime) -> Figures:
-    """A person's ``Figures`` from a row annotated by ``figure_annotations``."""
+def figures_of(
+    person: Person, areas: Mapping[str, Mapping[str, Any]], *, now: dt.datetime
+) -> Figures:
+    """A person's ``Figures`` from their entry in ``figures_by_person`` (an area they
+    have no figures in keeps its zeros)."""
     f = Figures(
         student_id=person.student_id,
         name=person.name,
@@ -217,27 +208,20 @@ def figures_of(row: Mapping[str, Any], person: Person, *, now: dt.datetime) -> F
         last_login=person.last_login,
         mentorship_id=person.mentorship_id,
     )
-    d = {
-        key.removeprefix("fig_"): decode_figures(value)
-        for key, value in row.items()
-        if key.startswith("fig_") and value is not None
-    }
-    if plan := d.get("plan"):
+    if plan := areas.get("plan"):
         f.plan_total, f.plan_done, f.plan_skipped = plan["total"], plan["done"], plan["skipped"]
         f.overdue, f.oldest_overdue = plan["overdue"], plan["oldest_overdue"]
         f.next_milestone = plan["next_due"]
         f.changes.append(plan["last_change"])
         if f.oldest_overdue is not None:
             f.overdue_days = (timezone.localdate(now) - f.oldest_overdue).days
-    if papers := d.get("papers"):
+    if papers := areas.get("papers"):
         f.next_paper_deadline = papers["next_deadline"]
         f.early_draft_deadline = papers["early_deadline"]
         f.changes.append(papers["last_change"])
-    if "reading_owned" in d:
-        f.reading_total = d["reading_owned"]["owned"] + d["reading_assigned"]["assigned"]
-        progress, cards = d["reading_progress"], d["reading_cards"]
-        f.reading_done, f.reading_in_progress = progress["done"], progress["reading"]
-        f.cards_due = cards["cards_due"]
-        f.changes += [progress["last_progress"], cards["last_review"]]
+    if reading := areas.get("reading"):
+        f.reading_total, f.reading_done = reading["total"], reading["done"]
+        f.reading_in_progress, f.cards_due = reading["reading"], reading["cards_due"]
+        f.changes += [reading["last_progress"], reading["last_review"]]
     f.flags = flags_for(f, now=now)
     return f

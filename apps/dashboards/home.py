@@ -1,5 +1,5 @@
 """Reads for the student home (and the mentor and coordinator panels of the same page).
-The figures are the same ``figure_annotations`` as the mentor table's, over the
+The figures are the same ``figures_by_person`` as the mentor table's, over the
 student's own areas; the rest are the owning apps' selectors. A fixed number of queries."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.dashboards.figures import Person, figure_annotations, figures_of
+from apps.dashboards.figures import Person, figures_by_person, figures_of
 from apps.matching.models import Mentorship, Programme
 from apps.matching.selectors import programmes_for_coordinator
 from apps.milestones.models import CLOSED_STATUSES, Milestone, Plan
@@ -39,8 +39,8 @@ SNOOZE_KINDS: dict[str, tuple[str, ...]] = {
 }
 
 
-# The student sees every area of their own (``None``: no sharing gate).
-OWN_AREAS: dict[str, None] = {"plan": None, "papers": None, "reading": None}
+# The student sees every area of their own.
+OWN_AREAS = ("plan", "papers", "reading")
 
 
 @dataclass
@@ -81,7 +81,6 @@ def _facts(user: User, now: dt.datetime) -> Mapping[str, Any]:
             cards_snoozed=snooze_active(
                 user_id=me, kinds=SNOOZE_KINDS["cards"], now=now, object_ref=0
             ),
-            **figure_annotations(owner_ref="pk", visible=OWN_AREAS, now=now),
         )
         .values()
         .get()
@@ -102,7 +101,8 @@ def student_home(*, user: User, now: dt.datetime | None = None) -> dict[str, Any
         shares=dict.fromkeys(OWN_AREAS, True),
     )
     # The student's own figures, exactly as their mentor's table computes them.
-    figures = figures_of(facts, person, now=now)
+    found = figures_by_person(visible={area: [me] for area in OWN_AREAS}, now=now)
+    figures = figures_of(person, found.get(me, {}), now=now)
 
     def awake(kind: str) -> Any:
         return ~snooze_active(user_id=me, kinds=SNOOZE_KINDS[kind], now=now)

@@ -22,7 +22,7 @@ from apps.dashboards.figures import (
     Figures,
     Person,
     display_name,
-    figure_annotations,
+    figures_by_person,
     figures_of,
 )
 from apps.matching.models import MentorNote, Mentorship
@@ -94,7 +94,7 @@ def _mentor_visible(mentor: User) -> dict[str, Any]:
 
 def _rows(mentor: User, *, statuses: Sequence[str], now: dt.datetime) -> list[Figures]:
     """The mentor's mentorships in ``statuses``, oldest first, the active ones with their
-    mentee's figures (one query: the figures ride on the mentorships as annotations)."""
+    mentee's figures (one query for the mentorships, then each area's grouped queries)."""
     mentorships = (
         Mentorship.objects.filter(mentor=mentor, status__in=statuses)
         .order_by("created_at", "pk")
@@ -107,9 +107,9 @@ def _rows(mentor: User, *, statuses: Sequence[str], now: dt.datetime) -> list[Fi
             "student__email",
             "student__last_login",
             *(f"share_{area}" for area in AREAS),
-            **figure_annotations(owner_ref="student_id", visible=_mentor_visible(mentor), now=now),
         )
     )
+    found = figures_by_person(visible=_mentor_visible(mentor), now=now)
     rows = []
     for m in mentorships:
         person = Person(
@@ -119,7 +119,7 @@ def _rows(mentor: User, *, statuses: Sequence[str], now: dt.datetime) -> list[Fi
             mentorship_id=m["pk"],
             shares={area: m[f"share_{area}"] for area in AREAS},
         )
-        row = figures_of(m, person, now=now)
+        row = figures_of(person, found.get(m["student_id"], {}), now=now)
         row.status, row.created_at = m["status"], m["created_at"]
         rows.append(row)
     return rows
@@ -152,7 +152,7 @@ def mentee_rows_sorted(
 
 def mentor_dashboard(*, mentor: User, now: dt.datetime | None = None) -> dict[str, Any]:
     """The mentor dashboard's data: the mentorships with the table's figures, and the
-    recent completions, in two queries.
+    recent completions, in a fixed number of queries.
 
     Not cached: a key that changes on every write (counts and latest change times of
     each shared area) cost PostgreSQL as much as the figures themselves, and a key bumped
@@ -205,12 +205,8 @@ def mentee_detail(*, mentorship: Mentorship, now: dt.datetime | None = None) -> 
         mentorship_id=mentorship.pk,
         shares={area: area in shared for area in AREAS},
     )
-    row = (
-        Mentorship.objects.filter(pk=mentorship.pk)
-        .values("pk", **figure_annotations(owner_ref="student_id", visible=shared, now=now))
-        .get()
-    )
-    figures = figures_of(row, person, now=now)
+    found = figures_by_person(visible=shared, now=now)
+    figures = figures_of(person, found.get(student.pk, {}), now=now)
     detail: dict[str, Any] = {
         "figures": figures,
         "plan": None,

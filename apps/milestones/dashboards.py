@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.db.models import Subquery
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.core.registry import dashboard_figures
@@ -12,5 +13,5 @@ from apps.milestones.selectors import milestone_figures
 
 
 @dashboard_figures.register("plan", order=10)
-def plan_figures(*, owner_ref: str, now: dt.datetime) -> dict[str, Subquery]:
-    return milestone_figures(owner_ref=owner_ref, today=timezone.localdate(now))
+def plan_figures(*, people: QuerySet | list[int], now: dt.datetime) -> dict[int, dict[str, Any]]:
+    return milestone_figures(owners=people, today=timezone.localdate(now))

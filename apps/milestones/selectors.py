@@ -7,11 +7,10 @@ import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from apps.core.figures import json_figures
 from apps.matching.selectors import coordinated_programme_ids, mentee_ids_sharing
 from apps.milestones.builtin_templates import builtin_templates
 from apps.milestones.dates import add_months
@@ -394,20 +393,22 @@ def plans_with_progress(*, owners: QuerySet | list[int]) -> QuerySet[Plan]:
     )
 
 
-def milestone_figures(*, owner_ref: str, today: datetime.date) -> dict[str, Subquery]:
-    """The ``plan`` figures of the person in the outer column ``owner_ref``: ``progress_counts``
-    across their plans, the next open target date and the latest change to a milestone.
-    One JSON annotation (``apps.core.figures``), so many people cost one query."""
-    rows = Milestone.objects.filter(plan__owner_id=OuterRef(owner_ref))
+def milestone_figures(*, owners: QuerySet | list[int], today: datetime.date) -> dict[int, dict]:
+    """The ``plan`` figures of each of ``owners`` who has milestones, by owner id:
+    ``progress_counts`` across their plans, the next open target date (``next_due``) and
+    the latest change to a milestone (``last_change``). One grouped query."""
     upcoming = Q(target_date__gte=today) & ~Q(status__in=CLOSED_STATUSES)
-    return {
-        "plan": json_figures(
-            rows,
+    rows = (
+        Milestone.objects.filter(plan__owner_id__in=owners)
+        .order_by()
+        .values(owner=F("plan__owner_id"))
+        .annotate(
             **progress_counts(today=today),
             next_due=Min("target_date", filter=upcoming),
             last_change=Max("updated_at"),
         )
-    }
+    )
+    return {r.pop("owner"): r for r in rows}
 
 
 def recent_completions(*, owners: QuerySet | list[int], limit: int) -> list[dict[str, Any]]:

@@ -22,7 +22,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
 
-from apps.core.figures import json_figures
 from apps.matching.models import Mentorship
 from apps.matching.selectors import (
     active_mentor_ids,
@@ -383,40 +382,66 @@ def review_settings_of(user: User) -> ReviewSettings | None:
 # --- Figures for the dashboards, in bulk for many people ---------------------------------
 
 
-def reading_figures(*, owner_ref: str, now: datetime) -> dict[str, Subquery]:
-    """The ``reading`` figures of the reader in the outer column ``owner_ref``, counted as
-    ``reading_progress`` counts them: items of the lists they own or are assigned
+def reading_figures(*, readers: QuerySet | list[int], now: datetime) -> dict[int, dict]:
+    """The ``reading`` figures of each of ``readers`` who has any, by reader id, counted
+    as ``reading_progress`` counts them: items of the lists they own or are assigned
     (``total``), of which read or summarised (``done``) and in progress (``reading``);
-    review cards due (none while paused) and the latest progress and review times.
-    Four JSON annotations (``apps.core.figures``); ``total`` is ``owned + assigned``."""
-    reader = OuterRef(owner_ref)
-    owned = Item.objects.filter(reading_list__owner_id=reader)
-    # A list assigned to its own owner counts once, with the owned ones.
-    assigned = Item.objects.filter(reading_list__assignments__mentee_id=reader).exclude(
-        reading_list__owner_id=reader
+    review cards due (``cards_due``, none while paused) and the latest progress and
+    review times (``last_progress``, ``last_review``). Three grouped queries."""
+    owned = (
+        Item.objects.filter(reading_list__owner_id__in=readers)
+        .order_by()
+        .values(reader=F("reading_list__owner_id"))
+        .annotate(n=Count("pk"))
     )
-    progress = Progress.objects.filter(user_id=reader)
-    cards = ReviewCard.objects.filter(owner_id=reader)
+    # A list assigned to its own owner counts once, with the owned ones.
+    assigned = (
+        Assignment.objects.filter(mentee_id__in=readers)
+        .exclude(reading_list__owner_id=F("mentee_id"))
+        .order_by()
+        .values(reader=F("mentee_id"))
+        .annotate(n=Count("reading_list__items"))
+    )
     # Progress counts on the items of the reader's own and assigned lists only.
     on_my_lists = Q(item__reading_list__owner_id=F("user_id")) | Exists(
         Assignment.objects.filter(
             reading_list_id=OuterRef("item__reading_list_id"), mentee_id=OuterRef("user_id")
         )
     )
-    return {
-        "reading_owned": json_figures(owned, owned=Count("pk")),
-        "reading_assigned": json_figures(assigned, assigned=Count("pk")),
-        "reading_progress": json_figures(
-            progress.filter(on_my_lists),
+    progress = (
+        Progress.objects.filter(on_my_lists, user_id__in=readers)
+        .order_by()
+        .values(reader=F("user_id"))
+        .annotate(
             done=Count("pk", filter=Q(status__in=DONE_STATUSES)),
             reading=Count("pk", filter=Q(status=ReadingStatus.READING)),
             last_progress=Max("updated_at"),
-        ),
-        "reading_cards": json_figures(
-            cards,
+        )
+    )
+    cards = (
+        ReviewCard.objects.filter(owner_id__in=readers)
+        .order_by()
+        .values(reader=F("owner_id"))
+        .annotate(
             cards_due=Count(
                 "pk", filter=Q(due__lte=now, owner__review_settings__paused_since__isnull=True)
             ),
             last_review=Max("last_review"),
-        ),
+        )
+    )
+    empty = {
+        "total": 0,
+        "done": 0,
+        "reading": 0,
+        "cards_due": 0,
+        "last_progress": None,
+        "last_review": None,
     }
+    out: dict[int, dict] = {}
+    for row in owned.union(assigned, all=True):
+        figures = out.setdefault(row["reader"], dict(empty))
+        figures["total"] += row["n"]
+    for rows in (progress, cards):
+        for row in rows:
+            out.setdefault(row.pop("reader"), dict(empty)).update(row)
+    return out

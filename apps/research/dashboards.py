@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.db.models import Subquery
+from django.db.models import QuerySet
 
 from apps.core.registry import dashboard_figures
 from apps.research.selectors import draft_figures
 
 
 @dashboard_figures.register("papers", order=20)
-def papers_figures(*, owner_ref: str, now: dt.datetime) -> dict[str, Subquery]:
-    return draft_figures(owner_ref=owner_ref, now=now)
+def papers_figures(*, people: QuerySet | list[int], now: dt.datetime) -> dict[int, dict[str, Any]]:
+    return draft_figures(owners=people, now=now)

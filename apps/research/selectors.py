@@ -10,7 +10,6 @@ from urllib.parse import quote
 
 from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from apps.core.figures import json_figures
 from apps.research.models import (
     ACTIVE_STAGES,
     DEFAULT_FOLLOWUP_WEEKLY_CAP,
@@ -232,15 +231,17 @@ def drafts_for_export(*, owner: User) -> QuerySet[Draft]:
 EARLY_STAGES = (Stage.IDEA, Stage.OUTLINE, Stage.DRAFTING)
 
 
-def draft_figures(*, owner_ref: str, now: dt.datetime) -> dict[str, Subquery]:
-    """The ``papers`` figures of the person in the outer column ``owner_ref``: the next venue
-    deadline of an active draft, the next one of a draft still in an early stage, and
-    the latest change to a draft. One JSON annotation (``apps.core.figures``)."""
-    rows = Draft.objects.filter(owner_id=OuterRef(owner_ref))
+def draft_figures(*, owners: QuerySet | list[int], now: dt.datetime) -> dict[int, dict]:
+    """The ``papers`` figures of each of ``owners`` who has drafts, by owner id: the next
+    venue deadline of an active draft (``next_deadline``), the next one of a draft still
+    in an early stage (``early_deadline``) and the latest change to a draft
+    (``last_change``). One grouped query."""
     upcoming = Q(target_venue__deadlines__due_at__gte=now)
-    return {
-        "papers": json_figures(
-            rows,
+    rows = (
+        Draft.objects.filter(owner_id__in=owners)
+        .order_by()
+        .values("owner_id")
+        .annotate(
             next_deadline=Min(
                 "target_venue__deadlines__due_at", filter=upcoming & Q(stage__in=ACTIVE_STAGES)
             ),
@@ -249,7 +250,8 @@ def draft_figures(*, owner_ref: str, now: dt.datetime) -> dict[str, Subquery]:
             ),
             last_change=Max("updated_at"),
         )
-    }
+    )
+    return {r.pop("owner_id"): r for r in rows}
 
 
 def outreach_by_status(*, owners: QuerySet | list[int]) -> list[dict]:

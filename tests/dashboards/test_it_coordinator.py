@@ -147,14 +147,14 @@ def test_query_counts_do_not_grow(client, django_assert_num_queries, coordinator
     for i in range(2):
         _programme(coordinator, students=size, mentors=max(1, size // 4), name=f"P{i}")
     client.force_login(coordinator)
-    # Session, user, programmes, student memberships, students with their figures, mentor
-    # memberships, mentors, completion series.
-    with django_assert_num_queries(8):
+    # Session, user, programmes, student memberships, students, their plan figures,
+    # mentor memberships, mentors, completion series.
+    with django_assert_num_queries(9):
         assert client.get(URL).status_code == 200
     programme = coordinator.programmes_coordinated.first()
-    # Session, user, programme, student memberships, students with their figures, mentor
+    # Session, user, programme, student memberships, students, their plan figures, mentor
     # memberships, mentors.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.get(reverse("dashboards:programme", args=[programme.pk])).status_code == 200
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(reverse("dashboards:programme_csv", args=[programme.pk]))

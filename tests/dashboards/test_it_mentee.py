@@ -169,7 +169,8 @@ def test_query_count_does_not_grow_with_rows(client, django_assert_num_queries, 
         MentorNote.objects.create(mentor=mentor, student=student, body="z")
     client.force_login(mentor)
     # Session, user, mentorship (twice: the access check, then with both people), the
-    # figures, plans, open milestones, comments, check-ins, drafts, outreach counts,
-    # follow-ups and private notes, then the milestones open to comment.
-    with django_assert_num_queries(14):
+    # figures (plan 1, papers 1, reading 3), plans, open milestones, comments, check-ins,
+    # drafts, outreach counts, follow-ups and private notes, then the milestones open to
+    # comment.
+    with django_assert_num_queries(18):
         assert client.get(_url(student)).status_code == 200

@@ -174,9 +174,9 @@ def test_empty_state_guides_a_new_mentor(client, mentor):
     assert reverse("matching:mentor_profile") in body
 
 
-# Session, user, mentorships (active and pending) carrying every area's figures, and the
-# recent activity.
-@pytest.mark.parametrize(("htmx", "expected"), [(False, 4), (True, 4)])
+# Session, user, mentorships (active and pending), each shared area's grouped figures
+# (plan 1, papers 1, reading 3), and the recent activity.
+@pytest.mark.parametrize(("htmx", "expected"), [(False, 9), (True, 9)])
 @pytest.mark.parametrize("mentees", [5, 100])
 def test_query_count_does_not_grow_with_mentees(
     client, django_assert_num_queries, htmx, expected, mentees
@@ -223,5 +223,9 @@ def test_reading_counts_assigned_lists_and_pauses_hide_due_cards(client):
     client.force_login(mentor)
     row = client.get(URL).context["rows"][0]
     assert (row.reading_total, row.cards_due) == (5, 1)
+    # A list assigned to its own owner counts once.
+    own = ReadingList.objects.get(owner=student)
+    Assignment.objects.create(reading_list=own, mentee=student, assigned_by=mentor)
+    assert client.get(URL).context["rows"][0].reading_total == 5
     ReviewSettings.objects.create(user=student, paused_since=timezone.now())
     assert client.get(URL).context["rows"][0].cards_due == 0
