@@ -17,7 +17,11 @@ PROBE = (
 
 
 def _run(**env: str) -> subprocess.CompletedProcess:
-    base = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings.base", "DEBUG": "1"}
+    base = {
+        "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DEBUG": "1",
+    }
     return subprocess.run(
         [sys.executable, "-c", PROBE],
         cwd=ROOT,
