@@ -35,3 +35,24 @@ def test_demo_accounts_see_their_dashboards(client):
     assert response.context["programmes"]
     for p in response.context["programmes"]:
         assert client.get(reverse("dashboards:programme", args=[p["pk"]])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_mentor_sees_the_demo_students_overdue_milestones_flagged_with_the_reason(client):
+    call_command("seed_demo", stdout=io.StringIO())
+    student = User.objects.get(email=DEMO_STUDENT)
+    client.force_login(User.objects.get(email=DEMO_MENTOR))
+
+    response = client.get(reverse("dashboards:mentor"))
+
+    [row] = [r for r in response.context["rows"] if r.student_id == student.pk]
+    assert row.overdue >= 1
+    overdue_flags = [f for f in row.flags if f.kind == "overdue"]
+    assert overdue_flags, row.flags
+    assert "overdue" in overdue_flags[0].text
+    page = response.content.decode()
+    assert overdue_flags[0].text in page
+    red, amber = response.context["red"], response.context["amber"]
+    assert red + amber >= 1
+    assert f"{red} red" in page
+    assert f"{amber} amber" in page
