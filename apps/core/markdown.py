@@ -33,7 +33,7 @@ def render_markdown(text: str | None) -> SafeString:
     if not text:
         return mark_safe("")
     html = md.markdown(
-        text[:MAX_SOURCE_LENGTH], extensions=["extra", "sane_lists", MathExtension()]
+        text[:MAX_SOURCE_LENGTH], extensions=["extra", "sane_lists", "nl2br", MathExtension()]
     )
     cleaned = nh3.clean(
         html,

@@ -35,3 +35,11 @@ def test_markdown_filter_in_templates_and_empty_input():
     assert "onmouseover" not in rendered
     assert render_markdown("") == ""
     assert render_markdown(None) == ""
+
+
+def test_markdown_keeps_the_line_breaks_a_person_typed():
+    html = render_markdown("Agenda:\nlabs to write to\nthe reading group")
+
+    assert html.count("<br") == 2
+    assert html.startswith("<p>")
+    assert html.count("<p>") == 1

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -85,3 +86,13 @@ def test_action_item_with_date_before_plan_start_is_rejected(client, student, pl
 
     assert "before the plan starts" in response.content.decode()
     assert not plan.milestones.exists()
+
+
+def test_checkin_agenda_and_notes_keep_their_line_breaks(client, student, plan):
+    CheckInFactory(plan=plan, agenda="Labs\nReading group", notes="Write to Ana\nRead ch. 13")
+    client.force_login(student)
+
+    page = client.get(reverse("milestones:checkin_list", args=[plan.pk])).content.decode()
+
+    assert re.search(r"Labs<br\s*/?>\s*Reading group", page)
+    assert re.search(r"Write to Ana<br\s*/?>\s*Read ch\. 13", page)

@@ -134,3 +134,25 @@ def test_plan_page_query_count_is_the_same_for_3_and_300_milestones(
         client.get(reverse("milestones:plan_detail", args=[big.pk]))
     # Everything is on the page at once, nothing paginated away.
     assert big_response.content.decode().count('class="milestone milestone-') == 300
+
+
+def test_evidence_badge_only_on_milestones_still_to_finish(client):
+    from apps.milestones.models import Status
+    from tests.milestones.factories import MilestoneFactory, PlanFactory
+
+    plan = PlanFactory()
+    MilestoneFactory(plan=plan, title="Still open", requires_evidence=True)
+    MilestoneFactory(
+        plan=plan,
+        title="Already done",
+        requires_evidence=True,
+        status=Status.DONE,
+        evidence_url="https://github.com/example/baseline",
+    )
+    client.force_login(plan.owner)
+
+    page = client.get(reverse("milestones:plan_detail", args=[plan.pk])).content.decode()
+
+    assert page.count("Evidence needed") == 1
+    open_row = page[page.index("Still open") :]
+    assert open_row.index("Evidence needed") < open_row.index("Already done")
