@@ -52,7 +52,8 @@ def review_home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "due_count": selectors.cards_due_count(user=user, now=now),
             "streak": selectors.review_streak(user=user, now=now),
             "summary": selectors.retention_summary(user=user, now=now),
-            "bars": _chart(weeks),
+            # First reviews only teach a card; a chart of them would be empty bars.
+            "bars": _chart(weeks) if any(w["retention"] is not None for w in weeks) else [],
             "topics": selectors.deck_overview(user=user, now=now),
             "topic_labels": dict(Topic.choices),
             "card_form": CardForm(items=items),

@@ -72,3 +72,24 @@ def test_desktop_header_stays_on_one_line_with_a_long_name(page, browser_login):
     sign_out.click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("link", name="Sign in").first.is_visible()
+
+
+def _luminance(rgb: str) -> float:
+    channels = [int(v) / 255 for v in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_keyboard_focus_ring_stands_out_from_the_page(page, browser_login):
+    browser_login(page, UserFactory(is_student=True, display_name="Priya Patel"))
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    ring = page.evaluate("getComputedStyle(document.activeElement).outlineColor")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    assert _contrast(ring, background) >= 3

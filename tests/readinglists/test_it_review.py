@@ -98,3 +98,19 @@ def test_formulas_on_a_card_render_as_mathml_on_the_review_page(client, student)
     assert '<math display="block"' in revealed
     assert "<munderover><mo>∑</mo>" in revealed
     assert r'alttext="\sum_{i=1}^{n} i = \frac{n(n+1)}{2}"' in revealed
+
+
+def test_retention_chart_waits_for_a_card_to_come_back(client, student):
+    card = ReviewCardFactory(owner=student)
+    client.force_login(student)
+    client.post(
+        reverse("readinglists:review_grade", args=[card.pk]),
+        {"rating": "3", "shown_at": "0"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert ReviewLog.objects.filter(card=card).exists()
+
+    page = client.get(reverse("readinglists:review_home")).content.decode()
+
+    assert "Not enough data yet" in page
+    assert 'class="rl-chart"' not in page
