@@ -137,15 +137,7 @@ class RoundSettingsForm(forms.ModelForm):
     class Meta:
         formfield_callback = single_line_formfield
         model = MatchingRound
-        fields = [
-            "algorithm",
-            "collect_choices",
-            "weight_interest",
-            "weight_tags",
-            "weight_style",
-            "weight_seniority",
-            "weight_timezone",
-        ]
+        fields = list(MatchingRound.SETTING_FIELDS)
         labels = {
             "weight_interest": "Interest similarity",
             "weight_tags": "Tag overlap",

@@ -266,13 +266,9 @@ class ProgrammeCoordinator(models.Model):
         return f"{self.user_id} coordinates {self.programme_id}"
 
 
-class CoordinatorInvitation(models.Model):
-    """An offer to co-coordinate a programme, sent by one of its coordinators or staff.
-    Accepting it is the only way besides staff to become a coordinator."""
+class Invitation(models.Model):
+    """An emailed offer that the person with that confirmed address accepts once."""
 
-    programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="coordinator_invitations"
-    )
     email = models.EmailField()
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     invited_by = models.ForeignKey(
@@ -285,7 +281,19 @@ class CoordinatorInvitation(models.Model):
     )
 
     class Meta:
+        abstract = True
         ordering = ["-created_at"]
+
+
+class CoordinatorInvitation(Invitation):
+    """An offer to co-coordinate a programme, sent by one of its coordinators or staff.
+    Accepting it is the only way besides staff to become a coordinator."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="coordinator_invitations"
+    )
+
+    class Meta(Invitation.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "email"], name="one_coordinator_invitation_per_email"
@@ -336,22 +344,11 @@ class CohortMembership(models.Model):
         return f"{self.user} in {self.cohort} as {self.role}"
 
 
-class CohortInvitation(models.Model):
+class CohortInvitation(Invitation):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField()
     role = models.CharField(max_length=16, choices=MemberRole.choices)
-    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Invitation.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["cohort", "email", "role"], name="one_invitation_per_email_role"
@@ -363,6 +360,17 @@ class CohortInvitation(models.Model):
 
 
 class MatchingRound(models.Model):
+    # What a coordinator may change before the round runs (besides its name).
+    SETTING_FIELDS = (
+        "algorithm",
+        "collect_choices",
+        "weight_interest",
+        "weight_tags",
+        "weight_style",
+        "weight_seniority",
+        "weight_timezone",
+    )
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         OPEN = "open", "Open for choices"

@@ -36,16 +36,7 @@ Status = Mentorship.Status
 
 # --- Matching rounds ---------------------------------------------------------------------
 
-ROUND_SETTINGS = (
-    "name",
-    "algorithm",
-    "collect_choices",
-    "weight_interest",
-    "weight_tags",
-    "weight_style",
-    "weight_seniority",
-    "weight_timezone",
-)
+ROUND_SETTINGS = ("name", *MatchingRound.SETTING_FIELDS)
 
 
 def round_create(*, cohort: Cohort, name: str, algorithm: str = "stable") -> MatchingRound:
