@@ -366,6 +366,10 @@ def _cohort_mentors(matching_round: MatchingRound) -> QuerySet[User]:
 @require_http_methods(["GET", "POST"])
 def round_choices(request: Request, pk: int) -> HttpResponse:
     matching_round = _get_round_for_student(request.user, pk)
+    collecting = selectors.round_collects_choices(matching_round=matching_round)
+    if request.method == "POST" and not collecting:
+        messages.error(request, "This round is not collecting choices; nothing was changed.")
+        return redirect("matching:round_choices", pk=matching_round.pk)
     mentors = list(_cohort_mentors(matching_round))
     error = None
     if request.method == "POST":
@@ -387,5 +391,13 @@ def round_choices(request: Request, pk: int) -> HttpResponse:
         )
     )
     slots = [(i, current[i - 1] if i <= len(current) else None) for i in range(1, len(mentors) + 1)]
-    context = {"round": matching_round, "mentors": mentors, "slots": slots, "error": error}
+    names = {m.pk: m.name for m in mentors}
+    context = {
+        "round": matching_round,
+        "collecting": collecting,
+        "mentors": mentors,
+        "slots": slots,
+        "ranked_names": [names[m] for m in current if m in names],
+        "error": error,
+    }
     return render(request, "matching/round_choices.html", context)

@@ -19,6 +19,7 @@ from apps.matching.models import (
     CohortInvitation,
     CohortMembership,
     CoordinatorInvitation,
+    MemberRole,
     MentorProfile,
     Mentorship,
     Programme,
@@ -85,6 +86,17 @@ def active_mentor_ids(*, student: User) -> QuerySet:
     """Ids of the student's active mentors, for a subquery filter."""
     return Mentorship.objects.filter(student=student, status=Mentorship.Status.ACTIVE).values(
         "mentor_id"
+    )
+
+
+def open_mentorship_statuses(*, student: User) -> dict[int, str]:
+    """Mentor id -> status of the student's pending or active mentorship with them, so
+    search can say "already your mentor" or "request sent" instead of offering another."""
+    return dict(
+        Mentorship.objects.filter(
+            student=student,
+            status__in=[Mentorship.Status.PENDING, Mentorship.Status.ACTIVE],
+        ).values_list("mentor_id", "status")
     )
 
 
@@ -364,3 +376,31 @@ def mentorships_sharing_sql(*, area: str) -> str:
     # PostgreSQL's operations quote the parameters as literals (psycopg's own quoting).
     ops: Any = connection.ops
     return ops.compose_sql(*query.sql_with_params()).replace("%", "%%")
+
+
+# --- Ranked choices in matching rounds ---------------------------------------------------
+
+
+def round_collects_choices(*, matching_round: MatchingRound) -> bool:
+    """Whether students may rank mentors in this round now; the ranking service refuses
+    a change under the same condition."""
+    from apps.matching.models import MatchingRound
+
+    return matching_round.status == MatchingRound.Status.OPEN and matching_round.collect_choices
+
+
+def rounds_collecting_choices_for(*, student: User) -> QuerySet[MatchingRound]:
+    """Rounds of the student's cohorts that are collecting ranked choices now, as
+    :func:`round_collects_choices` decides for one round."""
+    from apps.matching.models import MatchingRound
+
+    return (
+        MatchingRound.objects.filter(
+            status=MatchingRound.Status.OPEN,
+            collect_choices=True,
+            cohort__memberships__user=student,
+            cohort__memberships__role=MemberRole.STUDENT,
+        )
+        .select_related("cohort")
+        .order_by("created_at", "pk")
+    )

@@ -105,11 +105,17 @@ def mentor_search(request: Request) -> HttpResponse:
         phd_only=data.get("phd", False),
         accepting_only=not data.get("include_full", False),
     )
-    has_prefs = StudentPreferences.objects.filter(user=request.user).exists()
-    context = {"form": form, "results": results, "has_prefs": has_prefs}
+    statuses = selectors.open_mentorship_statuses(student=request.user)
+    rows = [(r, statuses.get(r.profile.user_id)) for r in results]
+    context: dict = {"form": form, "rows": rows}
     template = "matching/mentor_search.html"
     if request.htmx:
         template += "#results"
+    else:
+        context["has_prefs"] = StudentPreferences.objects.filter(user=request.user).exists()
+        context["choice_rounds"] = list(
+            selectors.rounds_collecting_choices_for(student=request.user)
+        )
     return render(request, template, context)
 
 
@@ -149,6 +155,7 @@ def mentorship_list(request: Request) -> HttpResponse:
     open_statuses = {Mentorship.Status.PENDING, Mentorship.Status.ACTIVE}
     profile = MentorProfile.objects.filter(user=request.user).first()
     context = {
+        "choice_rounds": list(selectors.rounds_collecting_choices_for(student=request.user)),
         "my_mentors": [m for m in as_student if m.status in open_statuses],
         "my_mentees": [m for m in as_mentor if m.status == Mentorship.Status.ACTIVE],
         "incoming": [m for m in as_mentor if m.status == Mentorship.Status.PENDING],

@@ -5,8 +5,11 @@ from django.urls import reverse
 
 from apps.matching.models import Mentorship
 from tests.matching.factories import (
+    CohortFactory,
+    MembershipFactory,
     MentorProfileFactory,
     MentorshipFactory,
+    RoundFactory,
     StudentPreferencesFactory,
 )
 
@@ -116,3 +119,70 @@ def test_query_count_does_not_grow_with_mentors(client, student, django_assert_n
     _grow(8)
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(URL)
+
+
+def test_mentor_profile_link_only_for_mentors(client, student):
+    profile_url = reverse("matching:mentor_profile")
+    client.force_login(student)
+    assert f'href="{profile_url}"' not in client.get(URL).content.decode()
+    student.is_mentor = True
+    student.save()
+    assert f'href="{profile_url}"' in client.get(URL).content.decode()
+
+
+def test_current_and_requested_mentors_are_marked(client, student):
+    active = MentorProfileFactory(user__display_name="Current Mentor")
+    pending = MentorProfileFactory(user__display_name="Asked Mentor")
+    ended = MentorProfileFactory(user__display_name="Former Mentor")
+    MentorProfileFactory(user__display_name="New Mentor")
+    MentorshipFactory(student=student, mentor=active.user, status=Mentorship.Status.ACTIVE)
+    MentorshipFactory(student=student, mentor=pending.user, status=Mentorship.Status.PENDING)
+    MentorshipFactory(student=student, mentor=ended.user, status=Mentorship.Status.ENDED)
+    # Another student's mentorship marks nothing for this one.
+    MentorshipFactory(mentor=ended.user, status=Mentorship.Status.ACTIVE)
+    client.force_login(student)
+    body = client.get(URL, {"include_full": "on"}).content.decode()
+    cards = {c.split("</a></h2>")[0].rsplit(">", 1)[1]: c for c in body.split("mentor-card")[1:]}
+    assert "Already your mentor" in cards["Current Mentor"]
+    assert "Request sent" in cards["Asked Mentor"]
+    for name in ("Former Mentor", "New Mentor"):
+        assert "Already your mentor" not in cards[name]
+        assert "Request sent" not in cards[name]
+    assert "Request sent" not in cards["Current Mentor"]
+
+
+def test_open_round_is_linked_for_its_students_only(client, student):
+    cohort = CohortFactory(name="Spring cohort")
+    MembershipFactory(cohort=cohort, user=student, role="student")
+    open_round = RoundFactory(cohort=cohort, status="open", name="Spring round")
+    RoundFactory(cohort=cohort, status="draft", name="Later round")
+    RoundFactory(cohort=cohort, status="open", collect_choices=False, name="Fit-only round")
+    RoundFactory(status="open", name="Elsewhere round")
+    client.force_login(student)
+    body = client.get(URL).content.decode()
+    assert reverse("matching:round_choices", args=[open_round.pk]) in body
+    assert "Spring round" in body
+    for other in ("Later round", "Fit-only round", "Elsewhere round"):
+        assert other not in body
+
+
+def test_query_count_does_not_grow_with_own_mentorships_or_rounds(
+    client, student, django_assert_num_queries
+):
+    def grow(n):
+        for _ in range(n):
+            profile = MentorProfileFactory()
+            MentorshipFactory(student=student, mentor=profile.user, status="pending")
+            cohort = CohortFactory()
+            MembershipFactory(cohort=cohort, user=student, role="student")
+            RoundFactory(cohort=cohort, status="open")
+
+    client.force_login(student)
+    grow(1)
+    client.get(URL)
+    with CaptureQueriesContext(connection) as small:
+        client.get(URL)
+    grow(5)
+    with django_assert_num_queries(len(small.captured_queries)):
+        body = client.get(URL).content.decode()
+    assert body.count("Request sent") == 6

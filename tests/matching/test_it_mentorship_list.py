@@ -5,7 +5,13 @@ from django.urls import reverse
 
 from apps.matching.models import Mentorship
 from tests.accounts.factories import UserFactory
-from tests.matching.factories import MentorProfileFactory, MentorshipFactory
+from tests.matching.factories import (
+    CohortFactory,
+    MembershipFactory,
+    MentorProfileFactory,
+    MentorshipFactory,
+    RoundFactory,
+)
 
 pytestmark = pytest.mark.django_db
 URL = reverse("matching:mentorship_list")
@@ -137,3 +143,24 @@ def test_sharing_toggle_by_mentee_only(client, student, mentor):
     m.refresh_from_db()
     assert (m.share_plan, m.share_reading, m.share_papers) == (False, True, True)
     assert Mentorship.objects.get(pk=m.pk).shares("papers")
+
+
+def test_student_is_pointed_to_a_round_collecting_choices(client, student):
+    cohort = CohortFactory()
+    MembershipFactory(cohort=cohort, user=student, role="student")
+    open_round = RoundFactory(cohort=cohort, status="open", name="Autumn round")
+    choices_url = reverse("matching:round_choices", args=[open_round.pk])
+    client.force_login(student)
+    assert choices_url in client.get(URL).content.decode()
+    open_round.status = "done"
+    open_round.save()
+    assert choices_url not in client.get(URL).content.decode()
+
+
+def test_mentor_in_a_cohort_is_not_asked_to_rank(client, mentor):
+    cohort = CohortFactory()
+    MembershipFactory(cohort=cohort, user=mentor, role="mentor")
+    open_round = RoundFactory(cohort=cohort, status="open")
+    client.force_login(mentor)
+    body = client.get(URL).content.decode()
+    assert reverse("matching:round_choices", args=[open_round.pk]) not in body

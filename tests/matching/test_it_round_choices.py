@@ -56,13 +56,56 @@ def test_non_members_get_404(client, setup):
     assert client.get(url).status_code == 302
 
 
-def test_closed_round_refuses_choices(client, student, setup):
+@pytest.mark.parametrize(
+    ("status", "collect"), [("draft", True), ("open", False), ("running", True), ("done", True)]
+)
+def test_round_not_collecting_refuses_choices_and_keeps_them(
+    client, student, setup, status, collect
+):
     matching_round, _, mentors = setup
-    matching_round.status = "draft"
+    RoundChoice.objects.create(round=matching_round, student=student, mentor=mentors[0], rank=1)
+    matching_round.status = status
+    matching_round.collect_choices = collect
     matching_round.save()
     client.force_login(student)
     response = client.post(
-        reverse("matching:round_choices", args=[matching_round.pk]), {"rank_1": mentors[0].pk}
+        reverse("matching:round_choices", args=[matching_round.pk]),
+        {"rank_1": mentors[1].pk, "rank_2": mentors[0].pk},
+        follow=True,
     )
-    assert "not collecting choices" in response.content.decode()
-    assert not RoundChoice.objects.exists()
+    assert "not collecting choices; nothing was changed" in response.content.decode()
+    ranked = list(RoundChoice.objects.values_list("student_id", "mentor_id", "rank"))
+    assert ranked == [(student.pk, mentors[0].pk, 1)]
+
+
+def test_round_not_collecting_shows_choices_read_only(client, student, setup):
+    matching_round, _, mentors = setup
+    RoundChoice.objects.create(round=matching_round, student=student, mentor=mentors[1], rank=1)
+    matching_round.status = "done"
+    matching_round.save()
+    client.force_login(student)
+    body = client.get(reverse("matching:round_choices", args=[matching_round.pk])).content.decode()
+    assert "<select" not in body
+    assert "Save choices" not in body
+    assert "not collecting choices" in body
+    assert f"<li>{mentors[1].name}</li>" in body
+
+
+def test_draft_round_explains_it_has_not_opened(client, student, setup):
+    matching_round, _, _ = setup
+    matching_round.status = "draft"
+    matching_round.save()
+    client.force_login(student)
+    body = client.get(reverse("matching:round_choices", args=[matching_round.pk])).content.decode()
+    assert "has not opened it yet" in body
+    assert "You did not rank any mentors" in body
+    assert "<select" not in body
+
+
+def test_open_round_offers_the_form(client, student, setup):
+    matching_round, _, _ = setup
+    client.force_login(student)
+    body = client.get(reverse("matching:round_choices", args=[matching_round.pk])).content.decode()
+    assert body.count("<select") == 2
+    assert "Save choices" in body
+    assert "not collecting choices" not in body
