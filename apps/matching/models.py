@@ -407,6 +407,11 @@ class MatchingRound(models.Model):
         return self.name
 
     @property
+    def collects_choices(self) -> bool:
+        """Students may rank mentors in this round now."""
+        return self.status == self.Status.OPEN and self.collect_choices
+
+    @property
     def weights(self) -> dict[str, float]:
         return {
             "interest": self.weight_interest,

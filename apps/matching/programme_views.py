@@ -366,7 +366,7 @@ def _cohort_mentors(matching_round: MatchingRound) -> QuerySet[User]:
 @require_http_methods(["GET", "POST"])
 def round_choices(request: Request, pk: int) -> HttpResponse:
     matching_round = _get_round_for_student(request.user, pk)
-    collecting = selectors.round_collects_choices(matching_round=matching_round)
+    collecting = matching_round.collects_choices
     if request.method == "POST" and not collecting:
         messages.error(request, "This round is not collecting choices; nothing was changed.")
         return redirect("matching:round_choices", pk=matching_round.pk)

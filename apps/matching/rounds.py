@@ -80,7 +80,7 @@ def round_choices_set(
     *, matching_round: MatchingRound, student: User, mentor_ids: Sequence[int]
 ) -> list[RoundChoice]:
     """Replace the student's ranked choices (first id = first choice)."""
-    if matching_round.status != MatchingRound.Status.OPEN or not matching_round.collect_choices:
+    if not matching_round.collects_choices:
         raise MatchingError("This round is not collecting choices.")
     if not CohortMembership.objects.filter(
         cohort_id=matching_round.cohort_id, user=student, role=MemberRole.STUDENT

@@ -381,17 +381,9 @@ def mentorships_sharing_sql(*, area: str) -> str:
 # --- Ranked choices in matching rounds ---------------------------------------------------
 
 
-def round_collects_choices(*, matching_round: MatchingRound) -> bool:
-    """Whether students may rank mentors in this round now; the ranking service refuses
-    a change under the same condition."""
-    from apps.matching.models import MatchingRound
-
-    return matching_round.status == MatchingRound.Status.OPEN and matching_round.collect_choices
-
-
 def rounds_collecting_choices_for(*, student: User) -> QuerySet[MatchingRound]:
     """Rounds of the student's cohorts that are collecting ranked choices now, as
-    :func:`round_collects_choices` decides for one round."""
+    ``MatchingRound.collects_choices`` decides for one round."""
     from apps.matching.models import MatchingRound
 
     return (
