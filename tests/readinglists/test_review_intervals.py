@@ -14,6 +14,9 @@ from apps.readinglists.views_review import interval_label
 from tests.readinglists.factories import ReviewCardFactory
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+# One more than the reveal needed before the grade buttons showed intervals: the
+# desired retention they are scheduled with.
+QUERIES_PER_REVEAL = 7
 
 
 def _graded_interval(card: ReviewCard, rating: int, now: datetime) -> timedelta:
@@ -152,3 +155,15 @@ def test_prompt_side_shows_no_intervals(client, student):
 )
 def test_interval_label_moves_up_a_unit_when_rounding_reaches_it(interval, label):
     assert interval_label(interval) == label
+
+
+def test_reveal_query_count_does_not_grow_with_the_deck(client, student, django_assert_num_queries):
+    card = ReviewCardFactory(owner=student)
+    client.force_login(student)
+    url = reverse("readinglists:review_reveal", args=[card.pk])
+    client.post(url, HTTP_HX_REQUEST="true")
+    with django_assert_num_queries(QUERIES_PER_REVEAL):
+        client.post(url, HTTP_HX_REQUEST="true")
+    ReviewCardFactory.create_batch(20, owner=student)
+    with django_assert_num_queries(QUERIES_PER_REVEAL):
+        client.post(url, HTTP_HX_REQUEST="true")
