@@ -14,8 +14,7 @@ from apps.readinglists.views_review import interval_label
 from tests.readinglists.factories import ReviewCardFactory
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-# One more than the reveal needed before the grade buttons showed intervals: the
-# desired retention they are scheduled with.
+# The same whatever the deck size; the grade intervals add one (the desired retention).
 QUERIES_PER_REVEAL = 7
 
 
