@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.accounts.http import AuthenticatedHttpRequest
 from apps.readinglists import selectors, services
 from apps.readinglists.forms import CardForm, ReviewSettingsForm
-from apps.readinglists.models import Item, Topic
+from apps.readinglists.models import Item, ReviewCard, Topic
 from apps.readinglists.views_access import get_card_for_user, get_item_for_user
 
 if TYPE_CHECKING:
@@ -96,13 +97,45 @@ def card_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("readinglists:review_home")
 
 
+RATING_LABELS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+
+def interval_label(interval: timedelta) -> str:
+    """A short reading of an interval as the grade buttons show it: "10 min", "3 days".
+    Each unit is used while its rounded count stays below the next unit up."""
+    seconds = interval.total_seconds()
+    if (minutes := max(round(seconds / 60), 1)) < 60:
+        return f"{minutes} min"
+    if (hours := round(seconds / 3600)) < 24:
+        return "1 hour" if hours == 1 else f"{hours} hours"
+    days = seconds / 86400
+    if round(days) < 30:
+        return "1 day" if round(days) == 1 else f"{round(days)} days"
+    if (months := round(days / 30.4375, 1)) < 12:
+        return "1 month" if months == 1 else f"{months:g} months"
+    years = round(days / 365.25, 1)
+    return "1 year" if years == 1 else f"{years:g} years"
+
+
+def _grade_choices(card: ReviewCard, now: datetime) -> list[dict]:
+    intervals = services.card_next_intervals(card=card, now=now)
+    return [
+        {
+            "value": value,
+            "label": label,
+            "interval": intervals[value],
+            "interval_label": interval_label(intervals[value]),
+        }
+        for value, label in RATING_LABELS.items()
+    ]
+
+
 def _session_context(user: User) -> dict:
     now = timezone.now()
     return {
         "card": selectors.next_due_card(user=user, now=now),
         "due_count": selectors.cards_due_count(user=user, now=now),
         "topic_labels": dict(Topic.choices),
-        "ratings": [(1, "Again"), (2, "Hard"), (3, "Good"), (4, "Easy")],
         "paused": bool((s := selectors.review_settings_of(user)) and s.paused_since),
         "shown_at": int(now.timestamp() * 1000),
     }
@@ -120,6 +153,7 @@ def review_reveal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         **_session_context(request.user),
         "card": card,
         "revealed": True,
+        "ratings": _grade_choices(card, timezone.now()),
         "shown_at": request.POST.get("shown_at", ""),
     }
     template = "readinglists/review_session.html"

@@ -26,8 +26,8 @@ def test_session_prompt_reveal_grade_with_htmx(client, student):
     ).content.decode()
     assert "<html" not in revealed
     assert "Σ p log p/q" in revealed
-    assert ">Again<" in revealed
-    assert ">Easy<" in revealed
+    assert '>Again <span class="rl-interval">· 1 min</span><' in revealed
+    assert '>Easy <span class="rl-interval">· ' in revealed
     graded = client.post(
         reverse("readinglists:review_grade", args=[card.pk]),
         {"rating": "3", "shown_at": "0"},
