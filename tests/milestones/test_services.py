@@ -159,6 +159,14 @@ def test_done_with_an_open_dependency_is_refused_and_names_it():
     )
 
 
+@pytest.mark.parametrize("count", [1, 5])
+def test_open_dependencies_are_found_in_one_query(count, django_assert_num_queries):
+    m = _with_dependencies(*[Status.PLANNED] * count)
+
+    with django_assert_num_queries(1), pytest.raises(services.OpenDependenciesError):
+        services.milestone_set_status(milestone=m, status=Status.DONE)
+
+
 def test_done_with_an_open_dependency_goes_through_when_confirmed():
     m = _with_dependencies(Status.PLANNED)
 
