@@ -20,6 +20,7 @@ from django.utils import timezone
 from apps.matching.selectors import is_programme_coordinator
 from apps.milestones.dates import add_months
 from apps.milestones.models import (
+    CLOSED_STATUSES,
     ActionItem,
     CalendarFeed,
     Category,
@@ -38,6 +39,10 @@ if TYPE_CHECKING:
     from apps.matching.models import Programme
 
 Edge = tuple[int, int]
+
+
+class OpenDependenciesError(ValidationError):
+    """Marking done while a dependency is still open: refused until the caller confirms."""
 
 
 # --- Plans -------------------------------------------------------------------------
@@ -303,7 +308,10 @@ def milestone_set_status(
     status: str,
     evidence_url: str | None = None,
     evidence_note: str | None = None,
+    confirm_open_dependencies: bool = False,
 ) -> Milestone:
+    """Raises ``OpenDependenciesError`` when marking done while a dependency is neither
+    done nor skipped, unless ``confirm_open_dependencies``; nothing is saved then."""
     if status not in Status.values:
         raise ValidationError({"status": f"'{status}' is not a milestone status."})
     fields = ["status", "updated_at"]
@@ -313,6 +321,21 @@ def milestone_set_status(
     if evidence_note is not None:
         milestone.evidence_note = evidence_note.strip()
         fields.append("evidence_note")
+    if status == Status.DONE and milestone.status != Status.DONE and not confirm_open_dependencies:
+        # Checked before the evidence so that, once confirmed, only the evidence is left to ask.
+        open_titles = list(
+            milestone.dependencies.exclude(status__in=CLOSED_STATUSES)
+            .order_by("position", "pk")
+            .values_list("title", flat=True)
+        )
+        if open_titles:
+            raise OpenDependenciesError(
+                {
+                    "status": "This milestone depends on milestones that are not finished yet: "
+                    + "; ".join(f"“{title}”" for title in open_titles)
+                    + ". Mark it done anyway?"
+                }
+            )
     if status == Status.DONE and milestone.requires_evidence and not milestone.has_evidence:
         raise ValidationError(
             {

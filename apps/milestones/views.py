@@ -372,7 +372,8 @@ def milestone_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def milestone_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     milestone = _get_milestone_for_user(request.user, pk, edit=True)
     form = StatusForm(request.POST)
-    error = ""
+    confirmed = request.POST.get("confirm_open_dependencies") == "1"
+    error, confirm_needed = "", False
     if form.is_valid():
         data = form.cleaned_data
         has_evidence_fields = "evidence_url" in request.POST or "evidence_note" in request.POST
@@ -382,23 +383,31 @@ def milestone_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
                 status=data["status"],
                 evidence_url=data["evidence_url"] if has_evidence_fields else None,
                 evidence_note=data["evidence_note"] if has_evidence_fields else None,
+                confirm_open_dependencies=confirmed,
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
+            confirm_needed = isinstance(exc, services.OpenDependenciesError)
             milestone.refresh_from_db()
     else:
         error = " ".join(str(m) for errors in form.errors.values() for m in errors)
-    if not request.htmx:
-        if error:
-            messages.error(request, error)
+    if not request.htmx and not error:
         return redirect("milestones:plan_detail", pk=milestone.plan_id)
-    milestone = selectors.plan_milestone(milestone=milestone)
-    return _row_response(
-        request,
-        milestone,
-        status_error=error,
-        wanted_status=form.data.get("status") if error else "",
-    )
+    reply = {
+        "status_error": error,
+        "wanted_status": form.data.get("status") if error else "",
+        "confirm_needed": confirm_needed,
+        "dependencies_confirmed": confirmed,
+    }
+    if not request.htmx:
+        # The page itself answers, with this row's controls open on the error and on what
+        # it asks for (evidence, or a confirmation), as the htmx row does.
+        plan = milestone.plan
+        context = _plan_context(request, plan, _view_state(request.GET)) | reply
+        context["manage_pk"] = milestone.pk
+        context["add_form"] = MilestoneForm(plan=plan, initial={"target_date": plan.start_date})
+        return render(request, PLAN_TEMPLATE, context)
+    return _row_response(request, selectors.plan_milestone(milestone=milestone), **reply)
 
 
 @require_POST

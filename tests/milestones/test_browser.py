@@ -42,9 +42,13 @@ def test_create_plan_from_template_mark_done_and_see_progress(page, browser_logi
     assert first.status == Status.DONE
     assert first.completed_at is not None
 
-    # A milestone whose template asks for evidence explains why it cannot be done yet.
+    # It depends on an unfinished milestone, so it asks first and changes nothing.
     open_row(page, "Reproduce the strongest baseline")
     page.get_by_label("Status of “Reproduce the strongest baseline”").select_option("done")
+    expect(page.get_by_role("alert")).to_contain_text("not finished yet: “Read the related work”")
+    expect(progress).to_have_text("1 of 12 done")
+    page.get_by_role("button", name="Mark done anyway").click()
+    # Its template also asks for evidence, which it explains once confirmed.
     expect(page.get_by_role("alert")).to_contain_text("asks for evidence")
     page.get_by_label("Evidence link").fill("https://github.com/example/baseline")
     page.get_by_role("button", name="Save", exact=True).click()

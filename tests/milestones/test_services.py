@@ -128,6 +128,93 @@ def test_done_needs_evidence_when_the_template_asks_for_it():
     assert m.completed_at is not None
 
 
+def _with_dependencies(*statuses):
+    m = MilestoneFactory(title="Submit the paper")
+    deps = [
+        MilestoneFactory(plan=m.plan, title=f"Step {i}", status=status)
+        for i, status in enumerate(statuses, start=1)
+    ]
+    m.dependencies.set(deps)
+    return m
+
+
+def test_done_with_an_open_dependency_is_refused_and_names_it():
+    m = _with_dependencies(Status.DONE, Status.IN_PROGRESS, Status.SKIPPED, Status.BLOCKED)
+
+    with pytest.raises(services.OpenDependenciesError) as exc:
+        services.milestone_set_status(
+            milestone=m, status=Status.DONE, evidence_note="Sent to the workshop"
+        )
+
+    message = " ".join(exc.value.messages)
+    assert "“Step 2”; “Step 4”" in message
+    assert "Step 1" not in message
+    assert "Step 3" not in message
+    m.refresh_from_db()
+    assert (m.status, m.started_at, m.completed_at, m.evidence_note) == (
+        Status.PLANNED,
+        None,
+        None,
+        "",
+    )
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_open_dependencies_are_found_in_one_query(count, django_assert_num_queries):
+    m = _with_dependencies(*[Status.PLANNED] * count)
+
+    with django_assert_num_queries(1), pytest.raises(services.OpenDependenciesError):
+        services.milestone_set_status(milestone=m, status=Status.DONE)
+
+
+def test_done_with_an_open_dependency_goes_through_when_confirmed():
+    m = _with_dependencies(Status.PLANNED)
+
+    services.milestone_set_status(milestone=m, status=Status.DONE, confirm_open_dependencies=True)
+
+    m.refresh_from_db()
+    assert m.status == Status.DONE
+    assert m.completed_at is not None
+
+
+def test_done_with_finished_dependencies_needs_no_confirmation():
+    m = _with_dependencies(Status.DONE, Status.SKIPPED)
+
+    services.milestone_set_status(milestone=m, status=Status.DONE)
+
+    assert Milestone.objects.get(pk=m.pk).status == Status.DONE
+
+
+@pytest.mark.parametrize("status", [Status.IN_PROGRESS, Status.BLOCKED, Status.SKIPPED])
+def test_other_statuses_ignore_open_dependencies(status):
+    m = _with_dependencies(Status.PLANNED)
+
+    services.milestone_set_status(milestone=m, status=status)
+
+    assert Milestone.objects.get(pk=m.pk).status == status
+
+
+def test_open_dependencies_are_asked_about_before_the_evidence():
+    m = _with_dependencies(Status.PLANNED)
+    Milestone.objects.filter(pk=m.pk).update(requires_evidence=True)
+    m.refresh_from_db()
+
+    with pytest.raises(services.OpenDependenciesError):
+        services.milestone_set_status(milestone=m, status=Status.DONE)
+    with pytest.raises(ValidationError, match="evidence") as exc:
+        services.milestone_set_status(
+            milestone=m, status=Status.DONE, confirm_open_dependencies=True
+        )
+    assert not isinstance(exc.value, services.OpenDependenciesError)
+    services.milestone_set_status(
+        milestone=m,
+        status=Status.DONE,
+        evidence_note="Accepted at the workshop",
+        confirm_open_dependencies=True,
+    )
+    assert Milestone.objects.get(pk=m.pk).status == Status.DONE
+
+
 def test_status_transitions_keep_timestamps_honest():
     m = MilestoneFactory()
 
