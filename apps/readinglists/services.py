@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from random import Random
 from typing import TYPE_CHECKING, Any
 
 import fsrs
@@ -14,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
-from fsrs.scheduler import FUZZ_RANGES
 
 from apps.matching.selectors import active_mentorship
 from apps.readinglists import foundations, selectors
@@ -403,41 +401,10 @@ def _to_fsrs(card: ReviewCard) -> fsrs.Card:
     )
 
 
-class _SeededFuzzScheduler(fsrs.Scheduler):
-    """FSRS whose interval fuzz is drawn from the card and its last review instead of at
-    random, so the interval a grade button promises is the one grading then gives. The
-    same draw serves all four ratings, which keeps Again < Hard < Good < Easy after fuzz."""
-
-    _fuzz_seed = ""
-
-    def review_card(
-        self,
-        card: fsrs.Card,
-        rating: fsrs.Rating,
-        review_datetime: datetime | None = None,
-        review_duration: int | None = None,
-    ) -> tuple[fsrs.Card, fsrs.ReviewLog]:
-        last = card.last_review.isoformat() if card.last_review else ""
-        self._fuzz_seed = f"{card.card_id}:{last}"
-        return super().review_card(card, rating, review_datetime, review_duration)
-
-    def _get_fuzzed_interval(self, *, interval: timedelta) -> timedelta:
-        # Mirrors fsrs.Scheduler._get_fuzzed_interval with a seeded draw.
-        days = interval.days
-        if days < 2.5:
-            return interval
-        delta = 1.0
-        for band in FUZZ_RANGES:
-            delta += band["factor"] * max(min(float(days), band["end"]) - band["start"], 0.0)
-        max_ivl = min(round(days + delta), self.maximum_interval)
-        min_ivl = min(max(2, round(days - delta)), max_ivl)
-        draw = Random(self._fuzz_seed).random()
-        fuzzed = round(draw * (max_ivl - min_ivl + 1) + min_ivl)
-        return timedelta(days=min(fuzzed, self.maximum_interval))
-
-
 def scheduler_for(desired_retention: float) -> fsrs.Scheduler:
-    return _SeededFuzzScheduler(desired_retention=desired_retention)
+    # No interval fuzz: the interval a grade button shows is then exactly the one that
+    # grading with it schedules.
+    return fsrs.Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
 
 
 def _desired_retention_of(user_id: int) -> float:

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from apps.milestones.models import Milestone, MilestoneComment
 from tests.accounts.factories import UserFactory
+from tests.browser.helpers import wait_for_htmx
 from tests.dashboards.factories import fill_student_data, give_mentees, make_students
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,7 +65,8 @@ def test_student_marks_done_and_mentor_table_reflects_it(page, browser, live_ser
     page.goto(reverse("milestones:plan_detail", args=[open_one.plan_id]))
     page.get_by_role("link", name=f"Change “{open_one.title}”").click()
     status = page.get_by_label(f"Status of “{open_one.title}”")
-    expect(status).to_be_focused()  # htmx focuses the controls once they are wired up
+    expect(status).to_be_focused()
+    wait_for_htmx(page)
     with page.expect_response(lambda r: "/status/" in r.url and r.status == 200):
         status.select_option("done")
     open_one.refresh_from_db()

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.milestones.models import Milestone, Status
+from tests.browser.helpers import wait_for_htmx
 
 
 def open_row(page, title):
@@ -12,9 +13,7 @@ def open_row(page, title):
     swapped-in controls and then focuses the status, so focus means they are ready."""
     page.get_by_role("link", name=f"Change “{title}”").click()
     expect(page.get_by_label(f"Status of “{title}”")).to_be_focused()
-    # A busy machine may still be loading the page's scripts after the fragment is in;
-    # a key pressed before htmx is ready would submit the form the old way.
-    page.wait_for_load_state("networkidle")
+    wait_for_htmx(page)
 
 
 @pytest.mark.browser
