@@ -7,6 +7,6 @@ class MatchingConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the tasks in every process, not only in workers: services enqueue
-        # them by name (apps.matching.enqueue), and a registered task runs in-process
+        # them by name (apps.core.enqueue), and a registered task runs in-process
         # when CELERY_TASK_ALWAYS_EAGER is on instead of going to the broker.
         from apps.matching import tasks  # noqa: F401

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from apps.matching.enqueue import enqueue_on_commit
+from apps.core.enqueue import enqueue_on_commit
 from apps.matching.models import CoordinatorInvitation, Programme, ProgrammeCoordinator
 from apps.matching.programmes import invitation_batch_allowed
 from apps.matching.selectors import coordinator_invitation_is_for, is_programme_coordinator

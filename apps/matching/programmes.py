@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from apps.matching.enqueue import enqueue_on_commit
+from apps.core.enqueue import enqueue_on_commit
 from apps.matching.models import (
     Cohort,
     CohortInvitation,

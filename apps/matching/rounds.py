@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from apps.core.enqueue import enqueue_on_commit
 from apps.matching import algorithms, fit
-from apps.matching.enqueue import enqueue_on_commit
 from apps.matching.features import mentor_features, student_features
 from apps.matching.models import (
     Cohort,

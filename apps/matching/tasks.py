@@ -1,6 +1,6 @@
 """Thin Celery tasks: take ids, fetch, call one service or email function.
 
-Services enqueue these by name (``apps.matching.enqueue``) and never import this module.
+Services enqueue these by name (``apps.core.enqueue``) and never import this module.
 """
 
 from __future__ import annotations

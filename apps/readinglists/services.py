@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from apps.core.enqueue import enqueue_on_commit
 from apps.matching.selectors import active_mentorship
 from apps.readinglists import foundations, selectors
 from apps.readinglists.identifiers import recognise, split_paste
@@ -36,6 +37,9 @@ ITEM_FIELDS = (
     "abstract", "tags", "importance", "bibtex_key", "bibtex_type", "venue_field", "extra_fields",
 )  # fmt: skip
 MAX_IDENTIFIERS_PER_PASTE = 200
+
+# The task that fills an item's metadata (``apps.readinglists.tasks``), queued by name.
+ENRICH_TASK = "readinglists.enrich_item"
 
 
 class DuplicateItem(ValidationError):
@@ -297,15 +301,8 @@ def identifiers_add(*, reading_list: ReadingList, text: str) -> PasteResult:
                 )
             )
         result.created = Item.objects.bulk_create(to_create)
-        ids = [item.pk for item in result.created]
-
-        def enqueue() -> None:
-            from apps.readinglists.tasks import enrich_item
-
-            for pk in ids:
-                enrich_item.delay(pk)
-
-        transaction.on_commit(enqueue)
+        for item in result.created:
+            enqueue_on_commit(ENRICH_TASK, item.pk)
     return result
 
 

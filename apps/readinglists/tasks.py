@@ -1,4 +1,5 @@
-"""Thin Celery tasks: fetch by id, call one service, retry only transient failures."""
+"""Thin Celery tasks: fetch by id, call one service, retry only transient failures.
+Services enqueue them by name (``apps.core.enqueue``) and never import this module."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from apps.readinglists.metadata import TransientLookupError, item_enrich
 MAX_RETRIES = 3
 
 
-@shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)
+@shared_task(name="readinglists.enrich_item", bind=True, max_retries=MAX_RETRIES, acks_late=True)
 def enrich_item(self, item_id: int) -> None:
     # Idempotent: it only fills empty fields, so a redelivered message is harmless.
     final = self.request.is_eager or self.request.retries >= MAX_RETRIES
