@@ -252,6 +252,18 @@ class PasteResult:
     duplicates: list[str] = field(default_factory=list)
 
 
+def item_enrichment_retry(*, item: Item) -> None:
+    """Look an item's metadata up again after a failed lookup (the registry was down, or
+    the identifier was mistyped and has since been corrected)."""
+    if item.enrichment_status != Item.Enrichment.FAILED:
+        raise ValidationError("Its metadata lookup has not failed: there is nothing to retry.")
+    with transaction.atomic():
+        item.enrichment_status = Item.Enrichment.PENDING
+        item.enrichment_error = ""
+        item.save(update_fields=["enrichment_status", "enrichment_error"])
+        enqueue_on_commit(ENRICH_TASK, item.pk)
+
+
 def identifiers_add(*, reading_list: ReadingList, text: str) -> PasteResult:
     """Add one placeholder item per recognised identifier and fetch metadata later.
 

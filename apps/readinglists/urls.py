@@ -23,6 +23,7 @@ urlpatterns = [
     path("assignments/<int:pk>/delete/", views.assignment_delete, name="assignment_delete"),
     path("items/<int:pk>/", views.item_detail, name="item_detail"),
     path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),
+    path("items/<int:pk>/lookup/", views.item_enrich_retry, name="item_enrich_retry"),
     path("items/<int:pk>/delete/", views.item_delete, name="item_delete"),
     path("items/<int:pk>/status/", views.item_status, name="item_status"),
     path("items/<int:pk>/notes/", views.progress_save, name="progress_save"),

@@ -13,7 +13,7 @@ from apps.accounts.http import AuthenticatedHttpRequest
 from apps.matching.selectors import active_mentorships_for_mentor
 from apps.readinglists import selectors, services
 from apps.readinglists.forms import AssignForm, ItemForm, ProgressForm, ReadingListForm
-from apps.readinglists.models import Assignment, Progress, ReadingStatus
+from apps.readinglists.models import Assignment, Item, Progress, ReadingStatus
 from apps.readinglists.views_access import (
     get_item_for_user,
     get_list_for_user,
@@ -187,6 +187,22 @@ def item_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     services.item_delete(item=item)
     messages.success(request, f"Removed “{item.title}”.")
     return redirect("readinglists:list_detail", pk=item.reading_list_id)
+
+
+@require_POST
+def item_enrich_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    item = get_own_item(request.user, pk)
+    try:
+        services.item_enrichment_retry(item=item)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        item.refresh_from_db()
+        if item.enrichment_status == Item.Enrichment.FAILED:
+            messages.error(request, f"The lookup failed again: {item.enrichment_error}")
+        else:
+            messages.success(request, "Looking the metadata up again.")
+    return redirect("readinglists:item_detail", pk=item.pk)
 
 
 @require_GET

@@ -213,6 +213,7 @@ ROUTE_OBJECTS: dict[str, Callable[[], dict[str, Any]]] = {
         [
             "readinglists:item_detail",
             "readinglists:item_edit",
+            "readinglists:item_enrich_retry",
             "readinglists:item_delete",
             "readinglists:item_status",
             "readinglists:progress_save",

@@ -13,11 +13,13 @@ import pytest
 import requests
 from django.core.cache import cache
 from django.test import override_settings
+from django.urls import reverse
 
 from apps.readinglists import metadata
 from apps.readinglists.metadata import TransientLookupError, item_enrich, wait_for_slot
 from apps.readinglists.models import Item
 from apps.readinglists.services import identifiers_add
+from tests.accounts.factories import UserFactory
 from tests.readinglists.factories import ItemFactory, ReadingListFactory
 
 RECORDED = Path(__file__).parent / "recorded"
@@ -186,3 +188,43 @@ def test_rate_limit_spaces_calls_to_one_host():
     assert time.monotonic() - started < 0.5
     wait_for_slot("api.example.org", interval=1.0)
     assert time.monotonic() - started >= 0.9
+
+
+@pytest.mark.django_db(transaction=True)
+def test_owner_looks_a_failed_item_up_again(client, recorded):
+    item = _placeholder(doi="10.1038/nature14236")
+    item.title = "DOI 10.1038/nature14236"
+    item.enrichment_status = "failed"
+    item.enrichment_error = "Crossref did not answer in time."
+    item.save()
+    client.force_login(item.reading_list.owner)
+    page = client.get(reverse("readinglists:item_detail", args=[item.pk])).content.decode()
+    assert "Look it up again" in page
+
+    response = client.post(reverse("readinglists:item_enrich_retry", args=[item.pk]))
+
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.title == "Human-level control through deep reinforcement learning"
+    assert item.enrichment_status == "done"
+    assert item.enrichment_error == ""
+
+
+@pytest.mark.django_db
+def test_retry_refuses_an_item_whose_lookup_did_not_fail_and_other_peoples_items(client):
+    item = _placeholder(doi="10.1038/nature14236")
+    item.enrichment_status = "done"
+    item.save()
+    client.force_login(item.reading_list.owner)
+    response = client.post(reverse("readinglists:item_enrich_retry", args=[item.pk]), follow=True)
+    assert "there is nothing to retry" in response.content.decode()
+    item.refresh_from_db()
+    assert item.enrichment_status == "done"
+
+    item.enrichment_status = "failed"
+    item.save()
+    client.force_login(UserFactory())
+    response = client.post(reverse("readinglists:item_enrich_retry", args=[item.pk]))
+    assert response.status_code == 404
+    item.refresh_from_db()
+    assert item.enrichment_status == "failed"
