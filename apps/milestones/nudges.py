@@ -20,8 +20,10 @@ from apps.nudges.models import Kind, Mode
 from apps.nudges.rules import (
     HOURLY,
     Rule,
+    columns,
     list_url,
     person_name,
+    sql_values,
     url_sql,
     user_column,
     user_table,
@@ -36,16 +38,8 @@ INACTIVE_DAYS = 14
 REQUIRES = ("milestones.Milestone", "milestones.Plan")
 
 
-def _sql_list(values) -> str:
-    return "(" + ", ".join(f"'{value}'" for value in values) + ")"
-
-
 # The open statuses, as this app defines them (its nudge index uses the same).
-OPEN = _sql_list(OPEN_STATUSES)
-
-
-def _col(model, name: str) -> str:
-    return model._meta.get_field(name).column
+OPEN = sql_values(OPEN_STATUSES)
 
 
 def _params(now: datetime) -> dict:
@@ -71,7 +65,7 @@ def open_date() -> str:
     """The index expression of ``milestone_open_target_date``: a milestone's date while
     it is open, else NULL. Filtering on it (not on status and date apart) lets
     PostgreSQL estimate from that index's statistics how few rows are due."""
-    status, target = _col(Milestone, "status"), _col(Milestone, "target_date")
+    status, target = columns(Milestone).status, columns(Milestone).target_date
     return f"(CASE WHEN m.{status} IN {OPEN} THEN m.{target} END)"
 
 
@@ -79,14 +73,14 @@ def _open_between(lo: str, hi: str) -> str:
     """Open milestones with their owner and the owner's zone. ``OFFSET 0`` keeps the
     planner from joining every zone to every milestone before the owner is known
     (which multiplies the index lookups by the number of zones in use)."""
-    m = {name: _col(Milestone, name) for name in ("title", "target_date", "success_criterion")}
+    m = vars(columns(Milestone))
     return f"""(
         SELECT m.id, m.{m["title"]} AS title, m.{m["target_date"]} AS target_date,
                m.{m["success_criterion"]} AS success_criterion,
-               p.{_col(Plan, "owner")} AS owner_id, u.{user_column("timezone")} AS timezone
+               p.{columns(Plan).owner} AS owner_id, u.{user_column("timezone")} AS timezone
         FROM {Milestone._meta.db_table} m
-        JOIN {Plan._meta.db_table} p ON p.id = m.{_col(Milestone, "plan")}
-        JOIN {user_table()} u ON u.id = p.{_col(Plan, "owner")}
+        JOIN {Plan._meta.db_table} p ON p.id = m.{columns(Milestone).plan}
+        JOIN {user_table()} u ON u.id = p.{columns(Plan).owner}
         WHERE {open_date()} >= {lo} AND {open_date()} <= {hi}
         OFFSET 0
     ) m JOIN tz_now t ON t.tz = m.timezone"""
@@ -119,7 +113,7 @@ def _overdue_sql() -> str:
 def _stale_sql() -> str:
     return f"""NOT EXISTS (
         SELECT 1 FROM {Milestone._meta.db_table} m
-        WHERE m.id = n.object_id AND m.{_col(Milestone, "status")} IN {OPEN})"""
+        WHERE m.id = n.object_id AND m.{columns(Milestone).status} IN {OPEN})"""
 
 
 @nudge_rules.register(Kind.MILESTONE_DUE, order=10)
@@ -168,8 +162,8 @@ def plan_week_stats(owner: str) -> str:
     """A ``LATERAL`` item ``st(done_week, overdue, upcoming, last_activity, inactive)``:
     the week of the plans of the person whose id is the SQL expression ``owner``, read
     by that person's plans (by index), so only for the people it is asked for."""
-    status, target = _col(Milestone, "status"), _col(Milestone, "target_date")
-    done, completed = Status.DONE.value, _col(Milestone, "completed_at")
+    status, target = columns(Milestone).status, columns(Milestone).target_date
+    done, completed = Status.DONE.value, columns(Milestone).completed_at
     return f"""
     LATERAL (
         SELECT *, (last_activity IS NULL OR last_activity < %(inactive_before)s) AS inactive
@@ -180,10 +174,10 @@ def plan_week_stats(owner: str) -> str:
                                       AND m.{target} < %(w_today)s) AS overdue,
                    count(*) FILTER (WHERE m.{status} IN {OPEN} AND m.{target} >= %(w_today)s
                                       AND m.{target} < %(w_next_week)s) AS upcoming,
-                   max(m.{_col(Milestone, "updated_at")}) AS last_activity
+                   max(m.{columns(Milestone).updated_at}) AS last_activity
             FROM {Plan._meta.db_table} p
-            JOIN {Milestone._meta.db_table} m ON m.{_col(Milestone, "plan")} = p.id
-            WHERE p.{_col(Plan, "owner")} = {owner}
+            JOIN {Milestone._meta.db_table} m ON m.{columns(Milestone).plan} = p.id
+            WHERE p.{columns(Plan).owner} = {owner}
         ) figures
     ) st"""
 

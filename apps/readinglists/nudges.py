@@ -8,17 +8,13 @@ from __future__ import annotations
 
 from apps.core.registry import nudge_rules
 from apps.nudges.models import Kind, Mode
-from apps.nudges.rules import HOURLY, Rule, list_url, user_column, user_table
+from apps.nudges.rules import HOURLY, Rule, columns, list_url, user_column, user_table
 from apps.readinglists.models import ReviewCard, ReviewSettings
-
-
-def _col(model, name: str) -> str:
-    return model._meta.get_field(name).column
 
 
 def _sql() -> str:
     # One row per person per local day; the (owner, due) index serves the count.
-    owner, due = _col(ReviewCard, "owner"), _col(ReviewCard, "due")
+    owner, due = columns(ReviewCard).owner, columns(ReviewCard).due
     return f"""
     SELECT c.{owner} AS user_id, 0 AS object_id, t.local_date::text AS period,
            jsonb_build_object('count', count(*)) AS context,
@@ -26,14 +22,14 @@ def _sql() -> str:
     FROM {ReviewCard._meta.db_table} c
     JOIN {user_table()} u ON u.id = c.{owner}
     JOIN tz_now t ON t.tz = u.{user_column("timezone")}
-    LEFT JOIN {ReviewSettings._meta.db_table} rs ON rs.{_col(ReviewSettings, "user")} = c.{owner}
-    WHERE c.{due} <= %(now)s AND rs.{_col(ReviewSettings, "paused_since")} IS NULL
+    LEFT JOIN {ReviewSettings._meta.db_table} rs ON rs.{columns(ReviewSettings).user} = c.{owner}
+    WHERE c.{due} <= %(now)s AND rs.{columns(ReviewSettings).paused_since} IS NULL
     GROUP BY c.{owner}, t.local_date
     """
 
 
 def _stale_sql() -> str:
-    owner, due = _col(ReviewCard, "owner"), _col(ReviewCard, "due")
+    owner, due = columns(ReviewCard).owner, columns(ReviewCard).due
     return f"""NOT EXISTS (
         SELECT 1 FROM {ReviewCard._meta.db_table} c
         WHERE c.{owner} = n.user_id AND c.{due} <= %(now)s)"""
