@@ -41,6 +41,10 @@ class Kind(models.TextChoices):
     MENTORSHIP_EXPIRING = "mentorship_expiring", "Mentorship request expiring"
     MENTOR_WEEKLY = "mentor_weekly", "Weekly summary of my mentees"
     STUDENT_WEEKLY = "student_weekly", "My weekly summary"
+    MEETING_REMINDER = "meeting_reminder", "Meeting reminders"
+    MESSAGE_RECEIVED = "message_received", "New messages from my mentor or mentee"
+    PAIRING_FIT_ALERT = "pairing_fit_alert", "A pairing in my programme may not fit"
+    REQUEST_EXPIRED_EARLY = "request_expired_early", "Mentorship request closed unanswered"
 
 
 # Outbox kinds that are not a notification kind: one email gathering many notifications.
