@@ -38,7 +38,7 @@ WEEK_DAYS = 7
 LIST_LIMIT = 10
 # How often a mentor who meets at a cadence should hold a check-in; "when needed" sets
 # no rhythm, so no check-in ever falls due.
-CADENCE_DAYS = {Cadence.WEEKLY: 7, Cadence.FORTNIGHTLY: 14, Cadence.MONTHLY: 30}
+CADENCE_DAYS: dict[str, int] = {Cadence.WEEKLY: 7, Cadence.FORTNIGHTLY: 14, Cadence.MONTHLY: 30}
 # Rounds a coordinator has something to do in: collecting choices, or proposals to review.
 ROUNDS_TO_WATCH = (MatchingRound.Status.OPEN, MatchingRound.Status.DONE)
 

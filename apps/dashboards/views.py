@@ -16,8 +16,7 @@ from apps.accounts.http import AuthenticatedHttpRequest
 from apps.core.csv_export import csv_safe
 from apps.dashboards import coordinator as coordinator_selectors
 from apps.dashboards import home as home_selectors
-from apps.dashboards import role_homes
-from apps.dashboards import selectors, services
+from apps.dashboards import role_homes, selectors, services
 from apps.dashboards.forms import DoneForm, MenteeCommentForm, SnoozeForm, TableForm
 from apps.matching.models import Mentorship, Programme
 from apps.matching.selectors import (

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -115,15 +116,70 @@ PULL = {
     "sofia": 0.1,
 }
 
-FIRST = (
-    "Aisha Ben Carlos Dana Elif Farid Gita Hugo Ines Jae Kofi Lena Mateo Nadia Oskar "
-    "Paula Quinn Ravi Sara Tomas Uma Viktor Wen Ximena Yara Zeynep Arjun Bea Chidi Dmitri"
-).split()
-LAST = (
-    "Abara Brandt Costa Dubois Eriksen Fontaine Gupta Haddad Ivanova Jensen Kim Larsen "
-    "Moreau Nakamura Okafor Petrov Quispe Rahman Silva Tanaka Ueda Varga Weber Xu Yilmaz "
-    "Zhou Agarwal Bianchi Castro Diallo"
-).split()
+FIRST = [
+    "Aisha",
+    "Ben",
+    "Carlos",
+    "Dana",
+    "Elif",
+    "Farid",
+    "Gita",
+    "Hugo",
+    "Ines",
+    "Jae",
+    "Kofi",
+    "Lena",
+    "Mateo",
+    "Nadia",
+    "Oskar",
+    "Paula",
+    "Quinn",
+    "Ravi",
+    "Sara",
+    "Tomas",
+    "Uma",
+    "Viktor",
+    "Wen",
+    "Ximena",
+    "Yara",
+    "Zeynep",
+    "Arjun",
+    "Bea",
+    "Chidi",
+    "Dmitri",
+]
+LAST = [
+    "Abara",
+    "Brandt",
+    "Costa",
+    "Dubois",
+    "Eriksen",
+    "Fontaine",
+    "Gupta",
+    "Haddad",
+    "Ivanova",
+    "Jensen",
+    "Kim",
+    "Larsen",
+    "Moreau",
+    "Nakamura",
+    "Okafor",
+    "Petrov",
+    "Quispe",
+    "Rahman",
+    "Silva",
+    "Tanaka",
+    "Ueda",
+    "Varga",
+    "Weber",
+    "Xu",
+    "Yilmaz",
+    "Zhou",
+    "Agarwal",
+    "Bianchi",
+    "Castro",
+    "Diallo",
+]
 ZONES = (
     "Europe/London",
     "Europe/Berlin",
@@ -148,7 +204,7 @@ CADENCES = ("", "weekly", "fortnightly", "monthly")
 @dataclass(frozen=True)
 class StudentSpec:
     person: DemoPerson
-    preferences: dict[str, object]
+    preferences: Mapping[str, object]
     choices: tuple[str, ...]  # mentor local parts, first choice first; empty: not ranked
 
 
@@ -223,7 +279,7 @@ def seed_cohort(
         StudentPreferences.objects.filter(user__in=students).values_list("user_id", flat=True)
     )
     StudentPreferences.objects.bulk_create(
-        StudentPreferences(user=users[s.person.email], **s.preferences)  # type: ignore[arg-type]
+        StudentPreferences(user=users[s.person.email], **s.preferences)
         for s in specs
         if users[s.person.email].pk not in have_preferences
     )

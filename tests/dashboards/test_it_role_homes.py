@@ -99,7 +99,7 @@ def test_mentor_sees_requests_flags_due_milestones_checkins_and_comments(client,
     assert by_mentee[mentees[0].pk].due == timezone.localdate()
     assert by_mentee[mentees[1].pk].due == timezone.localdate() + dt.timedelta(days=4)
     assert week["checkins_due"] == 2
-    assert ["Stuck 1", "Stuck 0"] == [c["body"] for c in week["waiting"]]
+    assert [c["body"] for c in week["waiting"]] == ["Stuck 1", "Stuck 0"]
     assert reverse("dashboards:mentee", args=[mentees[0].pk]) + "#comments" in body
 
 
@@ -218,7 +218,7 @@ def test_coordinator_home_query_count_does_not_grow(
     client, django_assert_num_queries, coordinator, size
 ):
     for i in range(size):
-        programme, students, mentors = programme_with_members(
+        programme, students, _ = programme_with_members(
             coordinator, students=size, mentors=2, name=f"P{i}"
         )
         fill_student_data(students, milestones=3)
