@@ -235,7 +235,7 @@ def seed(demo: DemoContext) -> None:
     matching_round, _ = MatchingRound.objects.get_or_create(
         cohort=cohort, name="Autumn matching", defaults={"status": MatchingRound.Status.OPEN}
     )
-    seed_cohort(
+    demo.extra["cohort_students"] = seed_cohort(
         cohort=cohort,
         matching_round=matching_round,
         mentors=by_local,
