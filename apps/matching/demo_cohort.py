@@ -312,6 +312,12 @@ def seed_cohort(
     return students
 
 
+REQUEST_MESSAGES = (
+    "I would like help choosing between PhD programmes in RL.",
+    "Could you read my research statement before the December deadlines?",
+)
+
+
 def _pending_requests(students: list[User], mentor: User) -> None:
     """Two requests waiting for the demo mentor, one of them close to expiring."""
     asked = set(
@@ -328,9 +334,9 @@ def _pending_requests(students: list[User], mentor: User) -> None:
             student=student,
             mentor=mentor,
             status=Mentorship.Status.PENDING,
-            message="I would like help choosing between PhD programmes in RL.",
+            message=message,
             expires_at=now + dt.timedelta(days=days),
         )
-        for student, days in zip(students, days_left, strict=True)
+        for student, days, message in zip(students, days_left, REQUEST_MESSAGES, strict=True)
         if student.pk not in asked
     )

@@ -79,6 +79,15 @@ def seed(demo: DemoContext) -> None:
                 "theirs and ask a real question about it; short emails get answers.",
             },
         )
+        # The student's answer waits for the mentor on their home page.
+        MilestoneComment.objects.get_or_create(
+            milestone=contact,
+            author=student,
+            defaults={
+                "body": "Thank you! I drafted the first email; would you read it before "
+                "I send it on Friday?",
+            },
+        )
     checkin_date = timezone.localdate() - datetime.timedelta(days=14)
     if not CheckIn.objects.filter(plan=plan, mentor=mentor).exists():
         services.checkin_create(

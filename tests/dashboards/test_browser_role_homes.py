@@ -55,6 +55,8 @@ def test_mentor_home_shows_the_week_without_overflow(page, browser_login, width)
     assert home.locator("#mentor-requests li").count() == 2
     assert home.get_by_text("expires in 2 days").is_visible()
     assert home.locator("#mentor-flagged li").count() >= 1
+    # The demo student's answer to the mentor's comment is waiting.
+    assert home.locator("#mentor-comments li").count() == 1
     _assert_fits(page, "#mentor-home .card", width)
     _keep(page, f"mentor-home-{width}")
 
