@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Window
 from django.utils import timezone
 
 from apps.dashboards.coordinator import student_figures
@@ -86,6 +86,8 @@ def mentor_home(*, mentor: User, now: dt.datetime | None = None) -> dict[str, An
             "student_id",
             "student__display_name",
             "student__email",
+            # Counted over every request that can still be answered, before the limit.
+            total=Window(Count("pk")),
         )[:LIST_LIMIT]
     ]
     due = [
@@ -102,7 +104,8 @@ def mentor_home(*, mentor: User, now: dt.datetime | None = None) -> dict[str, An
         .values("pk", "title", "target_date", student_id=F("plan__owner_id"))[:LIST_LIMIT]
     ]
     last_checkin = dict(
-        CheckIn.objects.filter(plan__owner_id__in=plan_shared)
+        # Only this mentor's check-ins: a mentee's meeting with another mentor is not one.
+        CheckIn.objects.filter(plan__owner_id__in=plan_shared, mentor=mentor)
         .order_by()
         .values_list("plan__owner_id")
         .annotate(last=Max("date"))
@@ -154,7 +157,7 @@ def mentor_home(*, mentor: User, now: dt.datetime | None = None) -> dict[str, An
     return {
         "active": len(rows),
         "pending": pending,
-        "pending_total": board["pending_total"],
+        "pending_total": pending[0]["total"] if pending else 0,
         "flagged": [
             {"row": r, "url": id_url("dashboards:mentee", r.student_id), **_badge(r)}
             for r in flagged

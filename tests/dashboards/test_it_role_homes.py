@@ -83,6 +83,7 @@ def test_mentor_sees_requests_flags_due_milestones_checkins_and_comments(client,
     week = response.context["mentor_home"]
 
     assert [p["student_id"] for p in week["pending"]] == [a.pk for a in askers]
+    assert "2</strong> pending requests" in body
     assert "expires in 2 days" in body
     assert reverse("matching:mentorship_list") in body
     # Flags and their reasons are the mentor table's, word for word.
@@ -111,6 +112,20 @@ def test_a_comment_the_mentor_answered_no_longer_waits(client, mentor):
     assert client.get(URL).context["mentor_home"]["waiting"] == []
 
 
+def test_a_check_in_with_another_mentor_does_not_count(client, mentor):
+    mentees, _ = _mentor_with_week(mentor, 1)
+    CheckIn.objects.create(
+        plan=Plan.objects.get(owner=mentees[0]),
+        author=mentees[0],
+        mentor=UserFactory(is_mentor=True),
+        date=timezone.localdate(),
+    )
+    client.force_login(mentor)
+    [checkin] = client.get(URL).context["mentor_home"]["checkins"]
+    assert checkin.last is None
+    assert checkin.due == timezone.localdate()
+
+
 def test_mentor_does_not_see_unshared_plans_or_expired_requests(client, mentor):
     MentorProfile.objects.create(user=mentor, cadence="weekly")
     mentee = make_students(1)
@@ -127,6 +142,7 @@ def test_mentor_does_not_see_unshared_plans_or_expired_requests(client, mentor):
     week = response.context["mentor_home"]
     assert week["due"] == []
     assert week["pending"] == []
+    assert week["pending_total"] == 0
     assert "plan not shared" in response.content.decode()
     assert "Milestone 2 of" not in response.content.decode()
 
