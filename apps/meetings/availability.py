@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db import transaction
 from django.utils import timezone
 
@@ -89,7 +90,7 @@ def exception_add(
     if end - start > MAX_EXCEPTION:
         raise ValidationError({"end": "An exception can last at most 120 days."})
     exception = AvailabilityException(
-        mentor=mentor, kind=kind, during=(start, end), note=note.strip()
+        mentor=mentor, kind=kind, during=DateTimeTZRange(start, end), note=note.strip()
     )
     exception.full_clean(exclude=["mentor", "during"])
     with transaction.atomic():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db import transaction
 from django.utils import timezone
 
@@ -65,7 +66,7 @@ def seed(demo: DemoContext) -> None:
                 mentorship=mentorship,
                 mentor=demo.mentor,
                 student=demo.student,
-                during=(start, start + settings.meeting_length),
+                during=DateTimeTZRange(start, start + settings.meeting_length),
                 purpose=purpose,
                 location=settings.location,
                 booked_by=demo.student,

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from apps.meetings import invitations
 from apps.meetings.models import Meeting
@@ -41,16 +42,15 @@ def _send(kind: str, meeting: Meeting, method: str) -> None:
             "zone": zone.key,
             "url": invitations.meeting_url(meeting),
         }
-        subject = render_to_string(f"meetings/emails/{kind}_subject.txt", context)
+        # Templates show times in the active zone: the reader's.
+        with timezone.override(zone):
+            subject = render_to_string(f"meetings/emails/{kind}_subject.txt", context)
+            text = render_to_string(f"meetings/emails/{kind}.txt", context)
+            html = render_to_string(f"meetings/emails/{kind}.html", context)
         message = EmailMultiAlternatives(
-            " ".join(subject.split()),
-            render_to_string(f"meetings/emails/{kind}.txt", context),
-            settings.DEFAULT_FROM_EMAIL,
-            [person.email],
+            " ".join(subject.split()), text, settings.DEFAULT_FROM_EMAIL, [person.email]
         )
-        message.attach_alternative(
-            render_to_string(f"meetings/emails/{kind}.html", context), "text/html"
-        )
+        message.attach_alternative(html, "text/html")
         message.attach(_calendar_part(ics, method))
         message.send()
 

@@ -14,10 +14,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.core.enqueue import enqueue_on_commit
+from apps.core.text import validate_single_line
 from apps.matching.models import Mentorship
 from apps.matching.selectors import mentor_can_view
 from apps.meetings import selectors, slots
@@ -107,6 +109,10 @@ def meeting_book(
     """The mentee books a free slot with their mentor."""
     now = now or timezone.now()
     purpose = _required_text(purpose, field="purpose", label="a short purpose", limit=MAX_PURPOSE)
+    try:
+        validate_single_line(purpose)
+    except ValidationError as exc:
+        raise ValidationError({"purpose": exc.messages}) from exc
     with transaction.atomic():
         settings = _lock_rules(mentorship)
         rules = _check_slot(mentorship, start, now)
@@ -114,7 +120,7 @@ def meeting_book(
             mentorship=mentorship,
             mentor_id=mentorship.mentor_id,
             student_id=mentorship.student_id,
-            during=(start, start + rules.meeting_length),
+            during=DateTimeTZRange(start, start + rules.meeting_length),
             purpose=purpose,
             location=settings.location,
             booked_by_id=mentorship.student_id,
@@ -153,7 +159,7 @@ def meeting_reschedule(
         if start == locked.start:
             raise ValidationError({"start": "The meeting is already at that time."})
         rules = _check_slot(locked.mentorship, start, now, exclude=locked)
-        locked.during = (start, start + rules.meeting_length)
+        locked.during = DateTimeTZRange(start, start + rules.meeting_length)
         locked.sequence += 1
         locked.rescheduled_by = by
         locked.rescheduled_at = now

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import factory
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 
 from apps.meetings.models import (
     AvailabilityException,
@@ -42,12 +43,14 @@ class ExceptionFactory(factory.django.DjangoModelFactory):
 
     mentor = factory.SubFactory(UserFactory, is_mentor=True)
     kind = AvailabilityException.Kind.AWAY
-    during = (dt.datetime(2026, 12, 1, tzinfo=dt.UTC), dt.datetime(2026, 12, 2, tzinfo=dt.UTC))
+    during = DateTimeTZRange(
+        dt.datetime(2026, 12, 1, tzinfo=dt.UTC), dt.datetime(2026, 12, 2, tzinfo=dt.UTC)
+    )
 
 
 def _during(obj) -> tuple[dt.datetime, dt.datetime]:
     start = dt.datetime(2026, 12, 7, 10, tzinfo=dt.UTC)
-    return (start, start + dt.timedelta(minutes=30))
+    return DateTimeTZRange(start, start + dt.timedelta(minutes=30))
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):
@@ -60,3 +63,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     during = factory.LazyAttribute(_during)
     purpose = "Talk about the first paper"
     booked_by = factory.LazyAttribute(lambda o: o.mentorship.student)
+
+
+def span(start: dt.datetime, minutes: int = 30) -> DateTimeTZRange:
+    return DateTimeTZRange(start, start + dt.timedelta(minutes=minutes))
