@@ -29,11 +29,11 @@ def _zone_choices() -> list[tuple[str, str]]:
 
 
 class AvailabilitySettingsForm(forms.ModelForm):
-    formfield_callback = single_line_formfield
     timezone = forms.ChoiceField(choices=_zone_choices, required=False, label="Time zone")
 
     class Meta:
         model = AvailabilitySettings
+        formfield_callback = single_line_formfield
         fields = [
             "timezone",
             "meeting_minutes",
@@ -101,7 +101,7 @@ class _SlotChoiceMixin:
 
 
 class BookingForm(_SlotChoiceMixin, forms.Form):
-    start = forms.CharField(label="Time", max_length=20)
+    start = SingleLineCharField(label="Time", max_length=20)
     purpose = SingleLineCharField(
         max_length=MAX_PURPOSE,
         label="What would you like to talk about?",
@@ -110,7 +110,7 @@ class BookingForm(_SlotChoiceMixin, forms.Form):
 
 
 class RescheduleForm(_SlotChoiceMixin, forms.Form):
-    start = forms.CharField(label="New time", max_length=20)
+    start = SingleLineCharField(label="New time", max_length=20)
     reason = forms.CharField(
         max_length=MAX_REASON,
         label="Why are you moving it?",
