@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db import transaction
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
 
 from apps.accounts.demo import DemoContext
@@ -52,9 +52,9 @@ def seed(demo: DemoContext) -> None:
                 "location": "Video call (link in the invitation)",
             },
         )
-        for weekday, start, end in WEEKLY:
+        for weekday, opens, closes in WEEKLY:
             WeeklySlot.objects.get_or_create(
-                mentor=demo.mentor, weekday=weekday, start_time=start, end_time=end
+                mentor=demo.mentor, weekday=weekday, start_time=opens, end_time=closes
             )
         zone = settings.zone()
         today = timezone.now().astimezone(zone).date()

@@ -74,10 +74,11 @@ class ExceptionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        parts = [data.get(k) for k in ("start_date", "start_time", "end_date", "end_time")]
-        if all(p is not None for p in parts):
-            start = dt.datetime.combine(parts[0], parts[1], tzinfo=self.zone)
-            end = dt.datetime.combine(parts[2], parts[3], tzinfo=self.zone)
+        start_date, start_time = data.get("start_date"), data.get("start_time")
+        end_date, end_time = data.get("end_date"), data.get("end_time")
+        if start_date and start_time and end_date and end_time:
+            start = dt.datetime.combine(start_date, start_time, tzinfo=self.zone)
+            end = dt.datetime.combine(end_date, end_time, tzinfo=self.zone)
             if start >= end:
                 self.add_error("end_time", "The end must be after the start.")
             data["start"], data["end"] = start.astimezone(dt.UTC), end.astimezone(dt.UTC)

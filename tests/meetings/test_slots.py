@@ -4,13 +4,14 @@ that hold for any availability (hypothesis)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import zoneinfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from apps.meetings import slots
-from apps.meetings.selectors import slots_by_local_day
+from apps.meetings.slots import slots_by_local_day
 
 UTC = dt.UTC
 MIN = dt.timedelta(minutes=1)
@@ -76,12 +77,15 @@ def test_a_window_over_the_fall_back_hour_is_an_hour_longer():
         assert starts == sorted(set(starts))
         # The repeated hour shows twice on the wall clock, at distinct instants.
         times = _local_times(free, zone)
-        assert times[0] == "00:30" and times[-1] == "03:00", zone
+        assert times[0] == "00:30"
+        assert times[-1] == "03:00", zone
         assert len(times) - len(set(times)) == 2, zone
 
 
 def test_a_weekly_window_keeps_its_wall_clock_time_across_the_change():
-    rules = _rules("Europe/London", [(0, dt.time(9), dt.time(9, 30))], horizon=dt.timedelta(days=60))
+    rules = _rules(
+        "Europe/London", [(0, dt.time(9), dt.time(9, 30))], horizon=dt.timedelta(days=60)
+    )
     now = dt.datetime(2026, 3, 10, tzinfo=UTC)
     free = slots.free_slots(rules, slots.Booked(), now)
     assert _local_times(free, "Europe/London") == ["09:00"] * len(free)
@@ -226,15 +230,13 @@ def test_every_slot_is_inside_availability_and_clear_of_every_meeting(case):
     for start, end in free:
         assert end - start == rules.meeting_length
         assert earliest <= start <= latest
-        assert _inside_availability(rules, start, end) or _spans_touching_windows(
-            rules, start, end
-        )
+        assert _inside_availability(rules, start, end) or _spans_touching_windows(rules, start, end)
         for s, e in booked.mentor_meetings:
             assert not (s - rules.buffer < end and start < e + rules.buffer)
         for s, e in booked.other_busy:
             assert not (s < end and start < e)
         assert booked.week_counts.get(slots.local_week(start, rules.zone), 0) < rules.weekly_cap
-    for (_s1, e1), (s2, _e2) in zip(free, free[1:], strict=False):
+    for (_s1, e1), (s2, _e2) in itertools.pairwise(free):
         assert e1 + rules.buffer <= s2
 
 
