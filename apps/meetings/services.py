@@ -125,8 +125,10 @@ def meeting_book(
             location=settings.location,
             booked_by_id=mentorship.student_id,
         )
-        meeting.agenda = draft_agenda(meeting=meeting)[:MAX_AGENDA]
         _save_or_taken(meeting)
+        # Drafted once the meeting exists, so the drafting can tell it from earlier ones.
+        meeting.agenda = draft_agenda(meeting=meeting)[:MAX_AGENDA]
+        meeting.save(update_fields=["agenda"])
         _send_invitations(meeting)
     return meeting
 
