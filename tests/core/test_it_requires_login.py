@@ -32,6 +32,7 @@ from tests.matching.factories import (
     ProgrammeFactory,
     RoundFactory,
 )
+from tests.meetings.factories import ExceptionFactory, MeetingFactory, WeeklySlotFactory
 from tests.milestones.factories import CheckInFactory, MilestoneFactory, PlanFactory
 from tests.nudges.factories import NotificationFactory
 from tests.readinglists.factories import (
@@ -128,6 +129,7 @@ DRAFT = _pk(DraftFactory)
 CONTACT = _pk(ContactFactory)
 NOTIFICATION = _pk(NotificationFactory)
 PROGRAMME = _pk(ProgrammeFactory)
+MEETING = _pk(MeetingFactory)
 
 
 def _mentee() -> dict[str, Any]:
@@ -246,6 +248,21 @@ ROUTE_OBJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     **dict.fromkeys(["nudges:mark_read", "nudges:snooze"], NOTIFICATION),
     **dict.fromkeys(["dashboards:mentee", "dashboards:mentee_comment"], _mentee),
     **dict.fromkeys(["dashboards:programme", "dashboards:programme_csv"], PROGRAMME),
+    **dict.fromkeys(
+        [
+            "meetings:meeting_detail",
+            "meetings:meeting_reschedule",
+            "meetings:meeting_cancel",
+            "meetings:meeting_ics",
+            "meetings:meeting_checkin",
+        ],
+        MEETING,
+    ),
+    # A mentor with published availability, booked through by someone who is not
+    # their active mentee.
+    "meetings:meeting_book": lambda: {"mentor_id": WeeklySlotFactory().mentor_id},
+    "meetings:weekly_slot_delete": _pk(WeeklySlotFactory),
+    "meetings:exception_delete": _pk(ExceptionFactory),
 }
 
 
