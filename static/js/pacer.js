@@ -43,6 +43,59 @@
     }
   });
 
+  // A select marked data-commit saves when its choice is committed, by sending a
+  // "commit" event (its form listens with hx-trigger="commit from:find select"). A
+  // choice picked with the pointer, or set by a script, commits at once. Arrow keys and
+  // type-ahead on a closed select change its value (and fire "change") at every press,
+  // so after them the choice commits only on Enter or when focus leaves the select;
+  // Escape puts back the saved choice.
+  var BROWSE_KEY = /^(Arrow(Up|Down|Left|Right)|Home|End|PageUp|PageDown|\S)$/u;
+
+  function commitSelect(event) {
+    var target = event.target;
+    return target instanceof HTMLSelectElement && target.hasAttribute("data-commit") ? target : null;
+  }
+
+  function savedChoice(select) {
+    if (select.dataset.saved !== undefined) return select.dataset.saved;
+    var initial = Array.prototype.find.call(select.options, function (option) {
+      return option.defaultSelected;
+    });
+    return (initial || select.options[0] || { value: "" }).value;
+  }
+
+  function commit(select) {
+    select.removeAttribute("data-browsing");
+    if (select.value === savedChoice(select)) return;
+    select.dataset.saved = select.value;
+    select.dispatchEvent(new Event("commit", { bubbles: true }));
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var select = commitSelect(event);
+    if (!select) return;
+    var browsing = select.hasAttribute("data-browsing");
+    if (event.key === "Enter" && browsing) {
+      event.preventDefault();
+      commit(select);
+    } else if (event.key === "Escape" && browsing) {
+      select.value = savedChoice(select);
+      select.removeAttribute("data-browsing");
+    } else if (BROWSE_KEY.test(event.key) && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      select.setAttribute("data-browsing", "");
+    }
+  });
+
+  document.addEventListener("change", function (event) {
+    var select = commitSelect(event);
+    if (select && !select.hasAttribute("data-browsing")) commit(select);
+  });
+
+  document.addEventListener("focusout", function (event) {
+    var select = commitSelect(event);
+    if (select && select.hasAttribute("data-browsing")) commit(select);
+  });
+
   // After an htmx swap, keep keyboard focus on the element the server marked.
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.target && event.detail.target.querySelector("[data-autofocus]");
