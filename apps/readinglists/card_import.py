@@ -83,7 +83,7 @@ def _refusal(cells: list[str], existing: set[str], seen: dict[str, int]) -> str:
             f"{len(cells)} columns; a card has three: front, back, topic "
             "(put a field that contains the delimiter in double quotes)."
         )
-    front, back, topic = (cells + ["", ""])[:3]
+    front, back, topic = [*cells, "", ""][:3]
     if not front.strip():
         return "Empty front."
     if len(front.strip()) > FRONT_MAX:
@@ -129,7 +129,7 @@ def parse_cards(data: bytes, *, filename: str, existing: set[str]) -> tuple[list
             if reason:
                 refused.append({"line": start, "front": _readable(front)[:200], "reason": reason})
                 continue
-            back, topic = (cells[1:] + ["", ""])[:2]
+            back, topic = [*cells[1:], "", ""][:2]
             seen[card_key(front)] = start
             rows.append(
                 {

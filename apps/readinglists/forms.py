@@ -175,7 +175,12 @@ class CardFilterForm(forms.Form):
 
     STATES = (("all", "All cards"), ("due", "Due now"), ("suspended", "Suspended"))
 
-    q = forms.CharField(label="Search", required=False, max_length=200)
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     topic = forms.ChoiceField(choices=[("", "All topics"), *Topic.choices], required=False)
     state = forms.ChoiceField(choices=STATES, required=False)
 

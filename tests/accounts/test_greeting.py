@@ -45,7 +45,9 @@ def test_home_welcomes_a_person_without_a_name_neutrally(client):
     assert html.count(LOCAL_PART) == html.count(ADDRESS)
 
 
-@pytest.mark.parametrize(("display_name", "greeting"), [("", "Hello there,"), ("Billy", "Hello Billy,")])
+@pytest.mark.parametrize(
+    ("display_name", "greeting"), [("", "Hello there,"), ("Billy", "Hello Billy,")]
+)
 def test_reminder_emails_greet_by_name_or_neutrally(display_name, greeting):
     owner = UserFactory(email=ADDRESS, display_name=display_name, timezone="UTC")
     now = dt.datetime(2026, 11, 25, 10, tzinfo=dt.UTC)

@@ -49,7 +49,9 @@ def test_import_cards_through_the_preview(page, browser_login, tmp_path):
     # Laid out as a fraction: the numerator sits above the denominator.
     parts = fraction.locator(":scope > *")
     top, bottom = parts.nth(0).bounding_box(), parts.nth(1).bounding_box()
-    assert top and bottom and top["y"] + top["height"] <= bottom["y"] + 1
+    assert top is not None
+    assert bottom is not None
+    assert top["y"] + top["height"] <= bottom["y"] + 1
     assert ReviewCard.objects.filter(owner=student).count() == 1
     assert _overflow(page) <= 0
 

@@ -96,7 +96,9 @@ def test_blank_lines_are_skipped_and_a_long_back_is_refused():
     data = f"Q one,A\n\n\nQ two,{'y' * (card_import.BACK_MAX + 1)}\n".encode()
     rows, refused = _parse(data)
     assert _fronts(rows) == ["Q one"]
-    assert refused == [{"line": 4, "front": "Q two", "reason": "Back longer than 8,000 characters."}]
+    assert refused == [
+        {"line": 4, "front": "Q two", "reason": "Back longer than 8,000 characters."}
+    ]
 
 
 @pytest.mark.parametrize(
