@@ -175,7 +175,7 @@ class CardFilterForm(forms.Form):
 
     STATES = (("all", "All cards"), ("due", "Due now"), ("suspended", "Suspended"))
 
-    q = forms.CharField(
+    q = SingleLineCharField(
         label="Search",
         required=False,
         max_length=200,
