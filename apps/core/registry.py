@@ -3,7 +3,8 @@
 Each app declares its contribution in a module of its own (``exports.py`` for the
 personal data download and for what account deletion must erase beyond cascades,
 ``demo.py`` for demo data, ``calendar.py`` for the personal calendar feed,
-``nudges.py`` for nudge rules) by decorating a function with the matching registry.
+``nudges.py`` for nudge rules, ``lifecycle.py`` for what happens when a mentorship
+ends) by decorating a function with the matching registry.
 The registries import those modules on first use, so no central list needs editing.
 """
 
@@ -46,6 +47,9 @@ personal_data_erasers = Registry("exports")
 demo_seeders = Registry("demo")
 # fn(user, calendar) -> None; adds VEVENTs to an icalendar.Calendar
 calendar_sources = Registry("calendar")
+# fn(*, mentorship, by, now) -> None; run in the transaction that ends an active
+# mentorship, so that what belongs to the pair (its upcoming meetings) ends with it
+mentorship_end_hooks = Registry("lifecycle")
 
 
 # --- Dashboard figures ------------------------------------------------------------------
