@@ -49,6 +49,31 @@
     if (target) target.focus();
   });
 
+  // A table wider than the screen scrolls inside its wrapper; a keyboard can scroll it
+  // only if the wrapper takes focus, so a wrapper that scrolls becomes a labelled,
+  // focusable region, and stops being one when the screen is wide enough again.
+  function markScrollingTables() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      var caption = wrap.querySelector("caption");
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        wrap.tabIndex = 0;
+        if (caption) {
+          wrap.setAttribute("role", "region");
+          wrap.setAttribute("aria-label", caption.textContent.trim());
+        }
+      } else if (wrap.hasAttribute("tabindex")) {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+  markScrollingTables();
+  window.addEventListener("resize", markScrollingTables);
+  document.addEventListener("htmx:afterSettle", markScrollingTables);
+  // A closed <details> opens with a table inside it whose width is only known then.
+  document.addEventListener("toggle", markScrollingTables, true);
+
   // Elements with data-copy copy their value to the clipboard (e.g. calendar feed URL).
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");

@@ -1,0 +1,73 @@
+"""axe-core finds no WCAG 2.1 A/AA violation on any page a person reaches, as a student,
+a mentor, a coordinator and a visitor who has not signed up, on a desktop and on a phone.
+
+The pages are those the link crawl reaches from each person's home, over the demo
+programme (plans, papers, reading lists, a review deck, mentees, a matching round), so
+a page with data is checked, not only its empty state."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from django.test import Client
+
+from apps.accounts.models import User
+from apps.core.demo import DEMO_COORDINATOR, DEMO_MENTOR, DEMO_PASSWORD, DEMO_STUDENT
+from tests.browser.crawl import reachable_pages
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = (1280, 375)
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+# The pages of each role's week that the crawl must reach, so a broken link or a
+# renamed route cannot quietly shrink what is checked.
+EXPECTED = {
+    DEMO_STUDENT: ["/home/", "/plans/", "/research/papers/", "/reading/", "/reading/review/"],
+    DEMO_MENTOR: ["/home/", "/dashboards/mentor/", "/dashboards/mentor/mentees/"],
+    DEMO_COORDINATOR: ["/home/", "/dashboards/coordinator/", "/mentors/programmes/"],
+    None: ["/", "/accounts/signup/", "/accounts/login/", "/accounts/password/reset/"],
+}
+
+NEXT_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+_axe = Axe()
+
+
+def _violations(tab, url: str) -> list[str]:
+    found = []
+    for width in WIDTHS:
+        tab.set_viewport_size({"width": width, "height": 900})
+        # Let the page answer the resize (tables that now scroll become focusable) as
+        # it would long before a person could act.
+        tab.evaluate(NEXT_FRAMES)
+        menu = tab.get_by_role("button", name="Menu")
+        if width < 700 and menu.is_visible():
+            menu.click()  # the navigation's links are checked as the phone shows them
+        results = _axe.run(tab, options=AXE_OPTIONS).response
+        for violation in results["violations"]:
+            targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
+            found.append(f"{violation['id']} on {url} at {width} px: {'; '.join(targets[:5])}")
+    return found
+
+
+@pytest.mark.parametrize("email", [DEMO_STUDENT, DEMO_MENTOR, DEMO_COORDINATOR, None])
+def test_no_page_has_an_accessibility_violation(page, browser_login, email):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    client = Client()
+    if email:
+        person = User.objects.get(email=email)
+        client.force_login(person)
+        browser_login(page, person, password=DEMO_PASSWORD)
+    pages = reachable_pages(client, "/home/" if email else "/")
+    for expected in EXPECTED[email]:
+        assert any(url.startswith(expected) for url in pages), (expected, pages)
+
+    found: list[str] = []
+    for url in pages:
+        page.goto(url)
+        found += _violations(page, url)
+    assert not found, f"{len(found)} violations on {len(pages)} pages:\n" + "\n".join(found)
