@@ -15,6 +15,7 @@ from django.test import Client
 from apps.accounts.models import User
 from apps.core.demo import DEMO_COORDINATOR, DEMO_MENTOR, DEMO_PASSWORD, DEMO_STUDENT
 from tests.browser.crawl import reachable_pages
+from tests.browser.helpers import wait_for_htmx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -71,3 +72,67 @@ def test_no_page_has_an_accessibility_violation(page, browser_login, email):
         page.goto(url)
         found += _violations(page, url)
     assert not found, f"{len(found)} violations on {len(pages)} pages:\n" + "\n".join(found)
+
+
+def _states_violations(tab, states) -> list[str]:
+    found: list[str] = []
+    for name, reach in states:
+        tab.set_viewport_size({"width": WIDTHS[0], "height": 900})
+        reach(tab)
+        wait_for_htmx(tab)
+        found += _violations(tab, name)
+    return found
+
+
+def _submit_empty(url: str, button: str):
+    def reach(tab) -> None:
+        tab.goto(url)
+        # Past the browser's own checks, so the page shows the server's error messages.
+        tab.evaluate("document.querySelectorAll('form').forEach(f => f.noValidate = true)")
+        tab.locator("main").get_by_role("button", name=button, exact=True).last.click()
+        tab.wait_for_load_state("networkidle")
+        wait_for_htmx(tab)
+        assert tab.locator(".errorlist").count(), f"{url}: no error shown"
+
+    return reach
+
+
+def _open_first(url: str, role: str, name: str):
+    def reach(tab) -> None:
+        tab.goto(url)
+        tab.locator("main").get_by_role(role, name=name).first.click()  # type: ignore[arg-type]
+        tab.wait_for_load_state("networkidle")
+
+    return reach
+
+
+def test_forms_with_errors_and_opened_panels_have_no_violation(page, browser_login):
+    """What the crawl does not reach by links: a form sent empty (its error messages and
+    their links to the fields), a row opened for editing, a card's answer, the account menu."""
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    found = _states_violations(
+        page,
+        [
+            ("sign-up sent empty", _submit_empty("/accounts/signup/", "Sign Up")),
+            ("log-in sent empty", _submit_empty("/accounts/login/", "Sign In")),
+        ],
+    )
+    student = User.objects.get(email=DEMO_STUDENT)
+    browser_login(page, student, password=DEMO_PASSWORD)
+    plan = f"/plans/{student.plans.get(is_primary=True).pk}/"
+
+    def account_menu(tab) -> None:
+        tab.goto("/home/")
+        tab.get_by_text(student.name, exact=True).click()
+
+    found += _states_violations(
+        page,
+        [
+            ("account menu", account_menu),
+            ("new milestone sent empty", _submit_empty(plan, "Add milestone")),
+            ("milestone opened to change", _open_first(plan, "link", "Change")),
+            ("a card's answer", _open_first("/reading/review/session/", "button", "Show answer")),
+            ("new draft sent empty", _submit_empty("/research/papers/new/", "Add draft")),
+        ],
+    )
+    assert not found, "\n".join(found)
