@@ -100,7 +100,7 @@ def _submit_empty(url: str, button: str):
 def _open_first(url: str, role: str, name: str):
     def reach(tab) -> None:
         tab.goto(url)
-        tab.locator("main").get_by_role(role, name=name).first.click()  # type: ignore[arg-type]
+        tab.locator("main").get_by_role(role, name=name).first.click()
         tab.wait_for_load_state("networkidle")
 
     return reach

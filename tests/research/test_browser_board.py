@@ -90,7 +90,9 @@ def test_a_refused_move_puts_the_card_back_with_the_reason(page, browser_login, 
     _drag(page, page.locator(f"#draft-{draft.pk}"), "nowhere")
 
     error = page.get_by_role("alert")
-    expect(error).to_have_text("“Sparse rewards” cannot move there: choose one of the listed stages.")
+    expect(error).to_have_text(
+        "“Sparse rewards” cannot move there: choose one of the listed stages."
+    )
     expect(outline.locator(f"#draft-{draft.pk}")).to_be_visible()
     draft.refresh_from_db()
     assert draft.stage == Stage.OUTLINE
@@ -101,7 +103,9 @@ def test_a_refused_move_puts_the_card_back_with_the_reason(page, browser_login, 
     expect(page.locator("#board-error")).to_be_hidden()
 
 
-def test_a_paper_deleted_elsewhere_goes_back_with_a_message(browser, live_server, browser_login, student):
+def test_a_paper_deleted_elsewhere_goes_back_with_a_message(
+    browser, live_server, browser_login, student
+):
     # Its own tab: the refused request is a 404 that the console reports, and only that.
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)

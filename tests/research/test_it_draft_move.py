@@ -39,7 +39,10 @@ def test_htmx_move_returns_the_board_with_an_announcement(client, student):
     assert 'hx-swap-oob="true"' in html
     assert "Moved “Moving paper” to Outline." in html
     # A refusal shown before is cleared by a move that worked.
-    assert 'id="board-error" class="message message-error" role="alert" hx-swap-oob="true" hidden' in html
+    assert (
+        'id="board-error" class="message message-error" role="alert" hx-swap-oob="true" hidden'
+        in html
+    )
     assert "data-autofocus" in html
     draft.refresh_from_db()
     assert draft.stage == Stage.OUTLINE
