@@ -139,3 +139,22 @@ def test_forms_with_errors_and_opened_panels_have_no_violation(page, browser_log
         ],
     )
     assert not found, "\n".join(found)
+
+
+def test_a_table_wider_than_a_phone_can_be_scrolled_from_the_keyboard(page, browser_login, student):
+    browser_login(page, student)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto("/plans/templates/builtin-research-scientist/")
+    wrap = page.locator(".table-wrap").first
+    assert wrap.evaluate("w => w.scrollWidth > w.clientWidth")
+    assert wrap.get_attribute("tabindex") == "0"
+    assert wrap.get_attribute("role") == "region"
+    assert wrap.get_attribute("aria-label") == page.locator("h1").inner_text().strip()
+    wrap.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('.table-wrap').scrollLeft > 0")
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.evaluate(NEXT_FRAMES)
+    assert wrap.get_attribute("tabindex") is None
+    assert wrap.get_attribute("role") is None
