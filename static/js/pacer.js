@@ -102,6 +102,38 @@
     if (target) target.focus();
   });
 
+  // A table wider than the screen scrolls inside its wrapper; a keyboard can scroll it
+  // only if the wrapper takes focus, so a wrapper that scrolls becomes a labelled,
+  // focusable region, and stops being one when the screen is wide enough again.
+  // Named by its caption, or else by the last heading before it.
+  function tableName(wrap) {
+    var named = wrap.querySelector("caption");
+    if (!named) {
+      document.querySelectorAll("h1, h2, h3").forEach(function (heading) {
+        if (heading.compareDocumentPosition(wrap) & Node.DOCUMENT_POSITION_FOLLOWING) named = heading;
+      });
+    }
+    return ((named && named.textContent) || "Table").trim();
+  }
+  function markScrollingTables() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", tableName(wrap));
+      } else if (wrap.hasAttribute("tabindex")) {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+  markScrollingTables();
+  window.addEventListener("resize", markScrollingTables);
+  document.addEventListener("htmx:afterSettle", markScrollingTables);
+  // A closed <details> opens with a table inside it whose width is only known then.
+  document.addEventListener("toggle", markScrollingTables, true);
+
   // Elements with data-copy copy their value to the clipboard (e.g. calendar feed URL).
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");
