@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "apps.milestones",
     "apps.readinglists",
     "apps.research",
+    "apps.meetings",
     "apps.nudges",
     "apps.dashboards",
 ]
