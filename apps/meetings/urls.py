@@ -1,0 +1,6 @@
+from apps.meetings import urls_feedback
+
+app_name = "meetings"
+urlpatterns = [
+    *urls_feedback.urlpatterns,
+]
