@@ -44,10 +44,15 @@ def fit_alerts() -> QuerySet[MeetingFeedback]:
     """The one definition of a fit alert: the answer that makes two "not a good fit"
     answers in a row for a pair (from either person). A third in a row is the same
     streak and raises no second alert; after any other answer, two more raise a new
-    one."""
-    return fit_answers_in_order().filter(
-        Q(fit=Fit.NOT_GOOD, previous_fit=Fit.NOT_GOOD)
+    one. Annotated with ``mentorship_id``."""
+    # The window runs over every answer first: a condition on the row itself placed in
+    # the same query would be applied before the LAG and skip the other answers.
+    streaks = fit_answers_in_order().filter(
+        Q(previous_fit=Fit.NOT_GOOD)
         & (Q(fit_before_that__isnull=True) | ~Q(fit_before_that=Fit.NOT_GOOD))
+    )
+    return MeetingFeedback.objects.filter(pk__in=streaks.values("pk"), fit=Fit.NOT_GOOD).annotate(
+        mentorship_id=F("meeting__mentorship_id")
     )
 
 
