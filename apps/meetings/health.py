@@ -75,6 +75,13 @@ class PairHealth:
         return self.days_since is None or self.days_since > QUIET_AFTER_DAYS
 
 
+def _days_between(earlier: dt.datetime | None, now: dt.datetime) -> int | None:
+    """Calendar days, as the programme page's other dates count them."""
+    if earlier is None:
+        return None
+    return (timezone.localdate(now) - timezone.localdate(earlier)).days
+
+
 def programme_health(*, programme: Programme, now: dt.datetime | None = None) -> dict[str, Any]:
     """The programme's active pairs with meetings held, days since the last one, their
     fit answers over time and notes to the coordinator; which pairs have not met in 30
@@ -86,7 +93,7 @@ def programme_health(*, programme: Programme, now: dt.datetime | None = None) ->
         .filter(status=Mentorship.Status.ACTIVE)
         .annotate(
             held=Count("meetings", filter=held),
-            last_held=Max("meetings__during__endswith", filter=held),
+            last_held=Max("meetings__during__startswith", filter=held),
         )
         .select_related("student", "mentor")
         .order_by("student__display_name", "student__email", "pk")
@@ -101,7 +108,7 @@ def programme_health(*, programme: Programme, now: dt.datetime | None = None) ->
             mentor_id=p.mentor_id,
             held=p.held,  # type: ignore[attr-defined]
             last_held=p.last_held,  # type: ignore[attr-defined]
-            days_since=(now - p.last_held).days if p.last_held else None,  # type: ignore[attr-defined]
+            days_since=_days_between(p.last_held, now),  # type: ignore[attr-defined]
         )
         for p in pairs
     }

@@ -130,6 +130,22 @@ NOTIFICATION = _pk(NotificationFactory)
 PROGRAMME = _pk(ProgrammeFactory)
 
 
+def _meeting() -> dict[str, Any]:
+    from tests.meetings.feedback_factories import MeetingFactory
+
+    return {"pk": MeetingFactory().pk}
+
+
+def _programme_pair() -> dict[str, Any]:
+    from tests.matching.factories import MembershipFactory
+
+    cohort = CohortFactory()
+    mentorship = MentorshipFactory()
+    MembershipFactory(cohort=cohort, user=mentorship.student, role=MemberRole.STUDENT)
+    MembershipFactory(cohort=cohort, user=mentorship.mentor, role=MemberRole.MENTOR)
+    return {"pk": cohort.programme_id, "mentorship_pk": mentorship.pk}
+
+
 def _mentee() -> dict[str, Any]:
     return {"student_id": MentorshipFactory().student_id}
 
@@ -246,6 +262,8 @@ ROUTE_OBJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     **dict.fromkeys(["nudges:mark_read", "nudges:snooze"], NOTIFICATION),
     **dict.fromkeys(["dashboards:mentee", "dashboards:mentee_comment"], _mentee),
     **dict.fromkeys(["dashboards:programme", "dashboards:programme_csv"], PROGRAMME),
+    "meetings:feedback": _meeting,
+    "meetings:pairing_end": _programme_pair,
 }
 
 

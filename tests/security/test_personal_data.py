@@ -73,6 +73,7 @@ EXPORT = {
     "nudges.Snooze": "nudges.snoozes",
     "nudges.Notification": "nudges.notifications",
     "nudges.OutboxMessage": "nudges.emails",
+    "meetings.MeetingFeedback": "meeting_feedback.answers",
 }
 
 # Columns that do not cascade from the person, and what deletion does about them.
