@@ -12,6 +12,7 @@ NAV_ITEMS: list[tuple[str, str, frozenset[str]]] = [
     ("matching:mentor_search", "Find a mentor", frozenset({"student"})),
     ("dashboards:mentor", "My mentees", frozenset({"mentor"})),
     ("matching:mentorship_list", "Mentorships", frozenset({"student", "mentor"})),
+    ("meetings:meeting_list", "Meetings", frozenset({"student", "mentor"})),
     ("matching:programme_list", "Programmes", frozenset({"coordinator"})),
     ("nudges:inbox", "Notifications", frozenset()),
 ]

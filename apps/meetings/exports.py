@@ -1,33 +1,70 @@
+"""A person's meetings and availability in their data download. Deletion needs no
+eraser: meetings cascade from either of their two people, availability from its mentor,
+and the reminders about a meeting go with the nudge rule's ``about_person``."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from apps.core.registry import data_exporters
-from apps.meetings.models import MeetingFeedback
+from apps.meetings.models import AvailabilityException, AvailabilitySettings, WeeklySlot
+from apps.meetings.selectors import meetings_for
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
 
 
-@data_exporters.register("meeting_feedback", order=56)
-def export_meeting_feedback(user: User) -> dict[str, Any]:
-    """The person's own answers after meetings (never the other person's)."""
-    answers = (
-        MeetingFeedback.objects.filter(author=user)
-        .select_related("meeting")
-        .order_by("meeting__during", "pk")
-    )
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+@data_exporters.register("meetings", order=45)
+def export(user: User) -> dict[str, Any]:
+    settings = AvailabilitySettings.objects.filter(mentor=user).first()
     return {
-        "answers": [
+        "availability": {
+            "settings": None
+            if settings is None
+            else {
+                "timezone": settings.timezone,
+                "meeting_minutes": settings.meeting_minutes,
+                "buffer_minutes": settings.buffer_minutes,
+                "horizon_days": settings.horizon_days,
+                "min_notice_hours": settings.min_notice_hours,
+                "weekly_cap": settings.weekly_cap,
+                "location": settings.location,
+            },
+            "weekly": [
+                {"weekday": s.weekday, "start": _iso(s.start_time), "end": _iso(s.end_time)}
+                for s in WeeklySlot.objects.filter(mentor=user)
+            ],
+            "exceptions": [
+                {
+                    "kind": e.kind,
+                    "start": _iso(e.during.lower),
+                    "end": _iso(e.during.upper),
+                    "note": e.note,
+                }
+                for e in AvailabilityException.objects.filter(mentor=user)
+            ],
+        },
+        "meetings": [
             {
-                "meeting_purpose": a.meeting.purpose,
-                "meeting_start": a.meeting.start.isoformat(),
-                "useful": a.useful,
-                "fit": a.fit,
-                "note_to_coordinator": a.note_to_coordinator,
-                "given_at": a.created_at.isoformat(),
-                "changed_at": a.updated_at.isoformat(),
+                "role": "mentor" if m.mentor_id == user.pk else "mentee",
+                "with": (m.student if m.mentor_id == user.pk else m.mentor).name,
+                "start": _iso(m.start),
+                "end": _iso(m.end),
+                "status": m.status,
+                "purpose": m.purpose,
+                "location": m.location,
+                "agenda": m.agenda,
+                "reschedule_reason": m.reschedule_reason,
+                "cancel_reason": m.cancel_reason,
+                "booked_at": _iso(m.created_at),
             }
-            for a in answers
-        ]
+            for m in meetings_for(user=user).order_by("during")
+        ],
     }
+
+
+from apps.meetings import feedback_exports  # noqa: E402, F401  (registers the feedback export)

@@ -158,11 +158,11 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
 
     def held(self, *, now: dt.datetime) -> MeetingQuerySet:
         """Meetings that took place: still booked (not cancelled) and already over."""
-        return self.active().filter(during__fully_lt=(now, None))
+        return self.active().filter(during__endswith__lte=now)
 
     def upcoming(self, *, now: dt.datetime) -> MeetingQuerySet:
         """Booked meetings that have not ended yet (one under way counts as upcoming)."""
-        return self.active().filter(during__not_lt=(now, None))
+        return self.active().filter(during__endswith__gt=now)
 
     def involving(self, user_id: int) -> MeetingQuerySet:
         return self.filter(Q(mentor_id=user_id) | Q(student_id=user_id))
