@@ -6,8 +6,8 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.db import transaction
 from django.utils import timezone
 
 from apps.meetings.models import AvailabilityException, AvailabilitySettings, WeeklySlot
