@@ -76,4 +76,5 @@ def seed(demo: DemoContext) -> None:
     demo.extra["meetings"] = list(Meeting.objects.filter(mentorship=mentorship).order_by("during"))
 
 
-from apps.meetings import demo_feedback  # noqa: E402, F401  (registers the feedback seeder, run after this one)
+# The feedback seeder, run after this one (its order is higher).
+from apps.meetings import demo_feedback  # noqa: E402, F401

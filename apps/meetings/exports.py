@@ -67,4 +67,5 @@ def export(user: User) -> dict[str, Any]:
     }
 
 
-from apps.meetings import feedback_exports  # noqa: E402, F401  (registers the feedback export)
+# The answers after meetings, registered there.
+from apps.meetings import feedback_exports  # noqa: E402, F401
