@@ -104,3 +104,8 @@ def awaiting_feedback(*, user: User, now: dt.datetime | None = None) -> QuerySet
 def awaiting_feedback_ids(*, user: User, now: dt.datetime | None = None) -> set[int]:
     """Ids of ``awaiting_feedback``, for a list page to mark its rows (one query)."""
     return set(awaiting_feedback(user=user, now=now).values_list("pk", flat=True))
+
+
+def feedback_due(*, meeting: Meeting, user: User, now: dt.datetime | None = None) -> bool:
+    """Does the meeting's page ask ``user`` for an answer? One query."""
+    return awaiting_feedback(user=user, now=now).filter(pk=meeting.pk).exists()

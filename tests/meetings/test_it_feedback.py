@@ -128,3 +128,40 @@ def test_it_never_shows_the_other_persons_answer(client):
     body = client.get(_url(meeting)).content.decode()
     assert "Secret for the coordinator" not in body
     assert "Send feedback" in body
+
+
+# --- The prompt to answer, on the meetings list and the meeting's page ---------------------
+
+PROMPT = "How was this meeting? Answer in 30 seconds"
+
+
+def test_it_prompts_on_the_list_for_past_meetings_without_an_answer(client):
+    unanswered = MeetingFactory(purpose="Unanswered one")
+    answered = MeetingFactory(mentorship=unanswered.mentorship, days_ago=6)
+    MeetingFeedbackFactory(meeting=answered, author=unanswered.student)
+    ahead = MeetingFactory(mentorship=unanswered.mentorship, days_ago=-2)
+    client.force_login(unanswered.student)
+    body = client.get(reverse("meetings:meeting_list")).content.decode()
+    assert body.count(PROMPT) == 1
+    assert _url(unanswered) in body
+    assert _url(answered) not in body
+    assert _url(ahead) not in body
+
+
+def test_it_prompts_on_the_meeting_page_until_answered(client):
+    meeting = MeetingFactory()
+    detail = reverse("meetings:meeting_detail", args=[meeting.pk])
+    client.force_login(meeting.mentor)
+    assert PROMPT in client.get(detail).content.decode()
+    client.post(_url(meeting), ANSWER)
+    assert PROMPT not in client.get(detail).content.decode()
+    # The other person is still asked.
+    client.force_login(meeting.student)
+    assert PROMPT in client.get(detail).content.decode()
+
+
+def test_it_does_not_prompt_before_the_meeting(client):
+    meeting = MeetingFactory(days_ago=-1)
+    client.force_login(meeting.student)
+    detail = reverse("meetings:meeting_detail", args=[meeting.pk])
+    assert PROMPT not in client.get(detail).content.decode()
