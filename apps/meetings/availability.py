@@ -53,8 +53,9 @@ def weekly_slot_add(
     if start_time >= end_time:
         raise ValidationError({"end_time": "The end must be after the start."})
     with transaction.atomic():
-        # The mentor's row, locked, so two tabs adding windows are checked in turn.
-        type(mentor).objects.select_for_update().filter(pk=mentor.pk).exists()
+        # The mentor's rules row, locked, so two tabs adding windows are checked in turn.
+        _ensure_settings(mentor)
+        AvailabilitySettings.objects.select_for_update().filter(mentor=mentor).exists()
         clash = WeeklySlot.objects.filter(
             mentor=mentor, weekday=weekday, start_time__lt=end_time, end_time__gt=start_time
         ).first()
@@ -63,7 +64,6 @@ def weekly_slot_add(
         slot = WeeklySlot.objects.create(
             mentor=mentor, weekday=weekday, start_time=start_time, end_time=end_time
         )
-        _ensure_settings(mentor)
     return slot
 
 
