@@ -88,9 +88,7 @@ def test_it_lets_no_one_remove_another_mentors_rows(client, mentor):
     exception = ExceptionFactory()
     client.force_login(mentor)
     assert client.post(reverse("meetings:weekly_slot_delete", args=[slot.pk])).status_code == 404
-    assert (
-        client.post(reverse("meetings:exception_delete", args=[exception.pk])).status_code == 404
-    )
+    assert client.post(reverse("meetings:exception_delete", args=[exception.pk])).status_code == 404
     assert WeeklySlot.objects.filter(pk=slot.pk).exists()
     assert AvailabilityException.objects.filter(pk=exception.pk).exists()
 

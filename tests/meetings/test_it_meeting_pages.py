@@ -31,8 +31,9 @@ def _login(client, viewer, mentorship):
         "mentee": mentorship.student,
         "mentor": mentorship.mentor,
         "other_student": MentorshipFactory(mentor=mentorship.mentor).student,
-        "other_mentor": MentorshipFactory(student=mentorship.student,
-                                          status="ended").mentor,  # fmt: skip
+        "other_mentor": MentorshipFactory(
+            student=mentorship.student, status="ended"
+        ).mentor,  # fmt: skip
         "anonymous": None,
     }
     person = people[viewer]
@@ -240,8 +241,9 @@ def test_it_lists_upcoming_and_past_meetings_in_the_viewers_time(client, frozen,
 
 def _grow(mentorship, n: int, *, first: int = 0) -> None:
     for i in range(first, first + n):
-        MeetingFactory(mentorship=mentorship,
-                       during=span(MONDAY_9 + dt.timedelta(days=i + 1, hours=i % 3)))
+        MeetingFactory(
+            mentorship=mentorship, during=span(MONDAY_9 + dt.timedelta(days=i + 1, hours=i % 3))
+        )
         MeetingFactory(mentorship=mentorship,
                        during=span(MONDAY_9 - dt.timedelta(days=7 * (i + 1))))  # fmt: skip
 

@@ -110,12 +110,16 @@ def test_an_empty_or_multi_line_purpose_is_refused(mentorship, availability):
 
 
 def test_the_database_refuses_a_double_booking_by_itself(mentorship):
-    MeetingFactory(mentorship=mentorship, during=DateTimeTZRange(MONDAY_9, MONDAY_9 + dt.timedelta(minutes=30)))
+    MeetingFactory(
+        mentorship=mentorship, during=DateTimeTZRange(MONDAY_9, MONDAY_9 + dt.timedelta(minutes=30))
+    )
     other = MentorshipFactory(mentor=mentorship.mentor)
     with pytest.raises(IntegrityError, match="meeting_mentor_no_overlap"), transaction.atomic():
         MeetingFactory(
             mentorship=other,
-            during=DateTimeTZRange(MONDAY_9 + dt.timedelta(minutes=15), MONDAY_9 + dt.timedelta(minutes=45)),
+            during=DateTimeTZRange(
+                MONDAY_9 + dt.timedelta(minutes=15), MONDAY_9 + dt.timedelta(minutes=45)
+            ),
         )
     # A cancelled meeting frees its time.
     Meeting.objects.update(status=Meeting.Status.CANCELLED)

@@ -81,7 +81,9 @@ def test_a_window_over_the_fall_back_hour_is_an_hour_longer():
 
 
 def test_a_weekly_window_keeps_its_wall_clock_time_across_the_change():
-    rules = _rules("Europe/London", [(0, dt.time(9), dt.time(9, 30))], horizon=dt.timedelta(days=60))
+    rules = _rules(
+        "Europe/London", [(0, dt.time(9), dt.time(9, 30))], horizon=dt.timedelta(days=60)
+    )
     now = dt.datetime(2026, 3, 10, tzinfo=UTC)
     free = slots.free_slots(rules, slots.Booked(), now)
     assert _local_times(free, "Europe/London") == ["09:00"] * len(free)
@@ -226,9 +228,7 @@ def test_every_slot_is_inside_availability_and_clear_of_every_meeting(case):
     for start, end in free:
         assert end - start == rules.meeting_length
         assert earliest <= start <= latest
-        assert _inside_availability(rules, start, end) or _spans_touching_windows(
-            rules, start, end
-        )
+        assert _inside_availability(rules, start, end) or _spans_touching_windows(rules, start, end)
         for s, e in booked.mentor_meetings:
             assert not (s - rules.buffer < end and start < e + rules.buffer)
         for s, e in booked.other_busy:
