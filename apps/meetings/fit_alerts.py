@@ -33,7 +33,7 @@ REQUIRES = ("meetings.MeetingFeedback", "meetings.Meeting", "matching.Mentorship
 
 
 def _alerts_sql() -> str:
-    query = fit_alerts().values("id", "mentorship_id", "created_at").query
+    query = fit_alerts().values("id", "mentorship_id", "created_at").query  # type: ignore[misc]
     ops: Any = connection.ops
     return ops.compose_sql(*query.sql_with_params()).replace("%", "%%")
 

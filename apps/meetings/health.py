@@ -106,9 +106,9 @@ def programme_health(*, programme: Programme, now: dt.datetime | None = None) ->
             mentor=p.mentor.name,
             student_id=p.student_id,
             mentor_id=p.mentor_id,
-            held=p.held,  # type: ignore[attr-defined]
-            last_held=p.last_held,  # type: ignore[attr-defined]
-            days_since=_days_between(p.last_held, now),  # type: ignore[attr-defined]
+            held=p.held,
+            last_held=p.last_held,
+            days_since=_days_between(p.last_held, now),
         )
         for p in pairs
     }
