@@ -6,8 +6,8 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db import transaction
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
 
 from apps.meetings.models import AvailabilityException, AvailabilitySettings, WeeklySlot
@@ -61,10 +61,9 @@ def weekly_slot_add(
         ).first()
         if clash is not None:
             raise ValidationError(f"This window overlaps your {clash} window. Change that one.")
-        slot = WeeklySlot.objects.create(
+        return WeeklySlot.objects.create(
             mentor=mentor, weekday=weekday, start_time=start_time, end_time=end_time
         )
-    return slot
 
 
 def weekly_slot_delete(*, slot: WeeklySlot) -> None:

@@ -28,9 +28,14 @@ MEETINGS = [
 ]
 
 
-def _at(day: dt.date, zone) -> dt.datetime:
-    # 10:00 local on that day, whatever the weekly windows: demo meetings are history.
-    return dt.datetime.combine(day, dt.time(10), tzinfo=zone).astimezone(dt.UTC)
+def _at(day: dt.date, zone, *, past: bool) -> dt.datetime:
+    """The start of the mentor's window on the nearest window day (earlier for a past
+    meeting, later for an upcoming one), as a booking would have placed it."""
+    opens = {weekday: start for weekday, start, _end in WEEKLY}
+    step = dt.timedelta(days=-1 if past else 1)
+    while day.weekday() not in opens:
+        day += step
+    return dt.datetime.combine(day, opens[day.weekday()], tzinfo=zone).astimezone(dt.UTC)
 
 
 @demo_seeders.register("meetings", order=45)
@@ -52,16 +57,16 @@ def seed(demo: DemoContext) -> None:
                 "location": "Video call (link in the invitation)",
             },
         )
-        for weekday, start, end in WEEKLY:
+        for weekday, opens, closes in WEEKLY:
             WeeklySlot.objects.get_or_create(
-                mentor=demo.mentor, weekday=weekday, start_time=start, end_time=end
+                mentor=demo.mentor, weekday=weekday, start_time=opens, end_time=closes
             )
         zone = settings.zone()
         today = timezone.now().astimezone(zone).date()
         for purpose, days in MEETINGS:
             if Meeting.objects.filter(mentorship=mentorship, purpose=purpose).exists():
                 continue
-            start = _at(today + dt.timedelta(days=days), zone)
+            start = _at(today + dt.timedelta(days=days), zone, past=days < 0)
             meeting = Meeting(
                 mentorship=mentorship,
                 mentor=demo.mentor,

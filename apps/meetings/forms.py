@@ -29,11 +29,11 @@ def _zone_choices() -> list[tuple[str, str]]:
 
 
 class AvailabilitySettingsForm(forms.ModelForm):
-    formfield_callback = single_line_formfield
     timezone = forms.ChoiceField(choices=_zone_choices, required=False, label="Time zone")
 
     class Meta:
         model = AvailabilitySettings
+        formfield_callback = single_line_formfield
         fields = [
             "timezone",
             "meeting_minutes",
@@ -74,10 +74,11 @@ class ExceptionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        parts = [data.get(k) for k in ("start_date", "start_time", "end_date", "end_time")]
-        if all(p is not None for p in parts):
-            start = dt.datetime.combine(parts[0], parts[1], tzinfo=self.zone)
-            end = dt.datetime.combine(parts[2], parts[3], tzinfo=self.zone)
+        start_date, start_time = data.get("start_date"), data.get("start_time")
+        end_date, end_time = data.get("end_date"), data.get("end_time")
+        if start_date and start_time and end_date and end_time:
+            start = dt.datetime.combine(start_date, start_time, tzinfo=self.zone)
+            end = dt.datetime.combine(end_date, end_time, tzinfo=self.zone)
             if start >= end:
                 self.add_error("end_time", "The end must be after the start.")
             data["start"], data["end"] = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
@@ -101,7 +102,7 @@ class _SlotChoiceMixin:
 
 
 class BookingForm(_SlotChoiceMixin, forms.Form):
-    start = forms.CharField(label="Time", max_length=20)
+    start = SingleLineCharField(label="Time", max_length=20)
     purpose = SingleLineCharField(
         max_length=MAX_PURPOSE,
         label="What would you like to talk about?",
@@ -110,7 +111,7 @@ class BookingForm(_SlotChoiceMixin, forms.Form):
 
 
 class RescheduleForm(_SlotChoiceMixin, forms.Form):
-    start = forms.CharField(label="New time", max_length=20)
+    start = SingleLineCharField(label="New time", max_length=20)
     reason = forms.CharField(
         max_length=MAX_REASON,
         label="Why are you moving it?",

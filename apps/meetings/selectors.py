@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,8 +19,10 @@ from apps.meetings.models import (
     AvailabilityException,
     AvailabilitySettings,
     Meeting,
+    MeetingQuerySet,
     WeeklySlot,
 )
+from apps.meetings.slots import SlotDay
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -140,38 +142,10 @@ def booking_context(
     return BookingContext(mentorship=mentorship, settings=settings, rules=rules, booked=booked)
 
 
-@dataclass(frozen=True)
-class LocalSlot:
-    start: dt.datetime  # UTC
-    end: dt.datetime
-    local_start: dt.datetime  # in the viewer's zone
-    local_end: dt.datetime
-
-    @property
-    def value(self) -> str:
-        """The slot as a form value: its UTC start, so no zone travels in the form."""
-        return self.start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%MZ")
-
-
-@dataclass(frozen=True)
-class SlotDay:
-    day: dt.date
-    slots: list[LocalSlot]
-
-
-def slots_by_local_day(free: list[slots.Interval], zone: zoneinfo.ZoneInfo) -> list[SlotDay]:
-    """Free slots grouped by the viewer's local day, in time order."""
-    days: dict[dt.date, list[LocalSlot]] = defaultdict(list)
-    for start, end in free:
-        local = start.astimezone(zone)
-        days[local.date()].append(
-            LocalSlot(start=start, end=end, local_start=local, local_end=end.astimezone(zone))
-        )
-    return [SlotDay(day=day, slots=items) for day, items in sorted(days.items())]
-
-
 def free_slot_days(*, context: BookingContext, viewer: User, now: dt.datetime) -> list[SlotDay]:
-    return slots_by_local_day(slots.free_slots(context.rules, context.booked, now), zone_of(viewer))
+    return slots.slots_by_local_day(
+        slots.free_slots(context.rules, context.booked, now), zone_of(viewer)
+    )
 
 
 # --- Who may book and see ---------------------------------------------------------------
@@ -203,7 +177,7 @@ def mentees_for(*, mentor: User) -> QuerySet[Mentorship]:
     return active_mentorships_for_mentor(mentor=mentor)
 
 
-def meetings_for(*, user: User) -> QuerySet[Meeting]:
+def meetings_for(*, user: User) -> MeetingQuerySet:
     """Every meeting the person takes part in, with both people, in one query."""
     return Meeting.objects.involving(user.pk).select_related("mentor", "student")
 

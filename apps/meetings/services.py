@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db import IntegrityError, transaction
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
 
 from apps.core.enqueue import enqueue_on_commit
@@ -125,8 +125,10 @@ def meeting_book(
             location=settings.location,
             booked_by_id=mentorship.student_id,
         )
-        meeting.agenda = draft_agenda(meeting=meeting)[:MAX_AGENDA]
         _save_or_taken(meeting)
+        # Drafted once the meeting exists, so the drafting can tell it from earlier ones.
+        meeting.agenda = draft_agenda(meeting=meeting)[:MAX_AGENDA]
+        meeting.save(update_fields=["agenda"])
         _send_invitations(meeting)
     return meeting
 

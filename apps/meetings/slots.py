@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -187,3 +188,36 @@ def slot_problem(rules: Rules, booked: Booked, now: dt.datetime, start: dt.datet
     if (start, end) not in free_slots(rules, booked, now):
         return "That is not one of the times offered. Choose one of the times shown."
     return None
+
+
+# --- Slots as a viewer reads them ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LocalSlot:
+    start: dt.datetime  # UTC
+    end: dt.datetime
+    local_start: dt.datetime  # in the viewer's zone
+    local_end: dt.datetime
+
+    @property
+    def value(self) -> str:
+        """The slot as a form value: its UTC start, so no zone travels in the form."""
+        return self.start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+@dataclass(frozen=True)
+class SlotDay:
+    day: dt.date
+    slots: list[LocalSlot]
+
+
+def slots_by_local_day(free: list[Interval], zone: zoneinfo.ZoneInfo) -> list[SlotDay]:
+    """Free slots grouped by the viewer's local day, in time order."""
+    days: dict[dt.date, list[LocalSlot]] = defaultdict(list)
+    for start, end in free:
+        local = start.astimezone(zone)
+        days[local.date()].append(
+            LocalSlot(start=start, end=end, local_start=local, local_end=end.astimezone(zone))
+        )
+    return [SlotDay(day=day, slots=items) for day, items in sorted(days.items())]

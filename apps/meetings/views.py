@@ -249,7 +249,7 @@ def meeting_checkin(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Write the check-in note from this meeting: the check-in form, filled from the
     agenda, filed on one of the mentee's plans (that the writer can see)."""
     meeting = _get_meeting_for_user(request.user, pk)
-    if meeting.checkin_id is not None:
+    if meeting.checkin is not None:
         return redirect("milestones:checkin_list", pk=meeting.checkin.plan_id)
     can_see_plans = mentor_can_view(viewer=request.user, owner=meeting.student_id, area="plan")
     plans = plans_for_owner(owner=meeting.student) if can_see_plans else None

@@ -17,6 +17,9 @@ from apps.meetings.forms import AvailabilitySettingsForm, ExceptionForm, WeeklyS
 from apps.meetings.models import AvailabilityException, AvailabilitySettings, WeeklySlot
 from apps.meetings.views import _add_errors
 
+# Three forms share the page: each its own element ids, so every label finds its field.
+RULES_ID, SLOT_ID, EXCEPTION_ID = "rules_%s", "slot_%s", "exception_%s"
+
 
 def _get_slot_for_user(user: User, pk: int) -> WeeklySlot:
     return get_object_or_404(WeeklySlot, pk=pk, mentor=user)
@@ -40,9 +43,12 @@ def _page(request: AuthenticatedHttpRequest, *, status: int = 200, **forms) -> H
         "meetings/availability.html",
         {
             "settings_form": forms.get("settings_form")
-            or AvailabilitySettingsForm(instance=settings or AvailabilitySettings(mentor=user)),
-            "slot_form": forms.get("slot_form") or WeeklySlotForm(),
-            "exception_form": forms.get("exception_form") or ExceptionForm(zone=zone),
+            or AvailabilitySettingsForm(
+                instance=settings or AvailabilitySettings(mentor=user), auto_id=RULES_ID
+            ),
+            "slot_form": forms.get("slot_form") or WeeklySlotForm(auto_id=SLOT_ID),
+            "exception_form": forms.get("exception_form")
+            or ExceptionForm(zone=zone, auto_id=EXCEPTION_ID),
             "published": settings is not None,
             "slots": list(selectors.weekly_slots(mentor=user)),
             "exceptions": list(selectors.exceptions_ahead(mentor=user, now=timezone.now())),
@@ -58,7 +64,9 @@ def availability_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         return _page(request)
     settings = selectors.availability_settings(mentor=request.user)
     form = AvailabilitySettingsForm(
-        request.POST, instance=settings or AvailabilitySettings(mentor=request.user)
+        request.POST,
+        instance=settings or AvailabilitySettings(mentor=request.user),
+        auto_id=RULES_ID,
     )
     if form.is_valid():
         try:
@@ -74,7 +82,7 @@ def availability_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_POST
 def weekly_slot_add(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = WeeklySlotForm(request.POST)
+    form = WeeklySlotForm(request.POST, auto_id=SLOT_ID)
     if form.is_valid():
         try:
             availability.weekly_slot_add(mentor=request.user, **form.cleaned_data)
@@ -96,7 +104,7 @@ def weekly_slot_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 
 @require_POST
 def exception_add(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = ExceptionForm(request.POST, zone=_zone(request.user))
+    form = ExceptionForm(request.POST, zone=_zone(request.user), auto_id=EXCEPTION_ID)
     if form.is_valid():
         data = form.cleaned_data
         try:

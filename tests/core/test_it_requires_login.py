@@ -32,6 +32,7 @@ from tests.matching.factories import (
     ProgrammeFactory,
     RoundFactory,
 )
+from tests.meetings.factories import ExceptionFactory, MeetingFactory, WeeklySlotFactory
 from tests.milestones.factories import CheckInFactory, MilestoneFactory, PlanFactory
 from tests.nudges.factories import NotificationFactory
 from tests.readinglists.factories import (
@@ -128,12 +129,7 @@ DRAFT = _pk(DraftFactory)
 CONTACT = _pk(ContactFactory)
 NOTIFICATION = _pk(NotificationFactory)
 PROGRAMME = _pk(ProgrammeFactory)
-
-
-def _meeting() -> dict[str, Any]:
-    from tests.meetings.feedback_factories import MeetingFactory
-
-    return {"pk": MeetingFactory().pk}
+MEETING = _pk(MeetingFactory)
 
 
 def _programme_pair() -> dict[str, Any]:
@@ -262,7 +258,22 @@ ROUTE_OBJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     **dict.fromkeys(["nudges:mark_read", "nudges:snooze"], NOTIFICATION),
     **dict.fromkeys(["dashboards:mentee", "dashboards:mentee_comment"], _mentee),
     **dict.fromkeys(["dashboards:programme", "dashboards:programme_csv"], PROGRAMME),
-    "meetings:feedback": _meeting,
+    **dict.fromkeys(
+        [
+            "meetings:meeting_detail",
+            "meetings:meeting_reschedule",
+            "meetings:meeting_cancel",
+            "meetings:meeting_ics",
+            "meetings:meeting_checkin",
+        ],
+        MEETING,
+    ),
+    # A mentor with published availability, booked through by someone who is not
+    # their active mentee.
+    "meetings:meeting_book": lambda: {"mentor_id": WeeklySlotFactory().mentor_id},
+    "meetings:weekly_slot_delete": _pk(WeeklySlotFactory),
+    "meetings:exception_delete": _pk(ExceptionFactory),
+    "meetings:feedback": MEETING,
     "meetings:pairing_end": _programme_pair,
 }
 

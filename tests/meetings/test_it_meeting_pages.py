@@ -17,6 +17,7 @@ from tests.meetings.conftest import MONDAY_9
 from tests.meetings.factories import MeetingFactory, WeeklySlotFactory, span
 
 pytestmark = pytest.mark.django_db
+DASH = "\N{EN DASH}"
 VIEWERS = ["mentee", "mentor", "other_student", "other_mentor", "anonymous"]
 SLOT = MONDAY_9.strftime("%Y-%m-%dT%H:%MZ")
 
@@ -31,9 +32,7 @@ def _login(client, viewer, mentorship):
         "mentee": mentorship.student,
         "mentor": mentorship.mentor,
         "other_student": MentorshipFactory(mentor=mentorship.mentor).student,
-        "other_mentor": MentorshipFactory(
-            student=mentorship.student, status="ended"
-        ).mentor,  # fmt: skip
+        "other_mentor": MentorshipFactory(student=mentorship.student, status="ended").mentor,
         "anonymous": None,
     }
     person = people[viewer]
@@ -59,7 +58,8 @@ def test_it_shows_a_meeting_only_to_its_two_people(client, frozen, meeting, ment
         if viewer in ("mentee", "mentor"):
             assert response.status_code == 200, name
         elif viewer == "anonymous":
-            assert response.status_code == 302 and "/accounts/login/" in response.url
+            assert response.status_code == 302
+            assert "/accounts/login/" in response.url
         else:
             assert response.status_code == 404, (name, viewer)
 
@@ -111,8 +111,8 @@ def test_it_shows_free_slots_in_the_mentees_zone_by_local_day(client, frozen, me
     assert "America/New_York" in html
     assert "Monday 7 December" in html
     assert f'value="{SLOT}"' in html
-    assert "04:00–04:30" in html
-    assert "09:00–09:30" not in html
+    assert f"04:00{DASH}04:30" in html
+    assert f"09:00{DASH}09:30" not in html
 
 
 def test_it_books_a_slot_and_shows_it_in_each_persons_time(client, frozen, mentorship,
@@ -126,10 +126,10 @@ def test_it_books_a_slot_and_shows_it_in_each_persons_time(client, frozen, mento
     assert response.status_code == 302
     assert response.url == reverse("meetings:meeting_detail", args=[meeting.pk])
     student_page = client.get(response.url).content.decode()
-    assert "Monday 7 December 2026, 04:00–04:30" in student_page
+    assert f"Monday 7 December 2026, 04:00{DASH}04:30" in student_page
     client.force_login(mentorship.mentor)
     mentor_page = client.get(response.url).content.decode()
-    assert "Monday 7 December 2026, 09:00–09:30" in mentor_page
+    assert f"Monday 7 December 2026, 09:00{DASH}09:30" in mentor_page
 
 
 @pytest.mark.parametrize(
@@ -228,7 +228,8 @@ def test_it_lists_upcoming_and_past_meetings_in_the_viewers_time(client, frozen,
     client.force_login(mentorship.student)
     html = client.get(reverse("meetings:meeting_list")).content.decode()
     upcoming, past = html.split('id="past-heading"')
-    assert "Upcoming one" in upcoming and "Past one" in past
+    assert "Upcoming one" in upcoming
+    assert "Past one" in past
     assert "Mon 7 Dec 2026, 04:00" in upcoming
     assert "Book a meeting with Maya Mentor" in html
     client.force_login(mentorship.mentor)
@@ -254,8 +255,7 @@ def test_it_keeps_the_list_query_count_constant(client, frozen, mentorship, avai
     url = reverse("meetings:meeting_list")
     _grow(mentorship, 1)
     client.get(url)
-    # Five, and one for the past meetings awaiting the viewer's feedback.
-    with django_assert_num_queries(6) as small:
+    with django_assert_num_queries(5) as small:
         client.get(url)
     _grow(mentorship, 12, first=1)
     with django_assert_num_queries(len(small.captured_queries)):

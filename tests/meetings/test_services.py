@@ -248,3 +248,26 @@ def test_an_exception_in_the_past_or_backwards_is_refused(mentor):
         availability.exception_add(mentor=mentor, kind="away", start=NOW - dt.timedelta(days=2),
                                    end=NOW - dt.timedelta(days=1), now=NOW)  # fmt: skip
     assert not AvailabilityException.objects.exists()
+
+
+def test_booking_on_a_changeover_day_stores_the_real_instant(mentorship, availability):
+    # London springs forward on Sunday 29 March 2026 at 01:00 GMT. A 00:30-03:30 window
+    # that night is two real hours: 00:30 GMT ... 03:30 BST (02:30 UTC).
+    from apps.meetings.models import WeeklySlot
+
+    availability.buffer_minutes = 0
+    availability.save()
+    WeeklySlot.objects.create(mentor=mentorship.mentor, weekday=6, start_time=dt.time(0, 30),
+                              end_time=dt.time(3, 30))  # fmt: skip
+    now = dt.datetime(2026, 3, 26, 12, tzinfo=dt.UTC)
+    last = dt.datetime(2026, 3, 29, 2, 0, tzinfo=dt.UTC)  # 03:00 BST
+    meeting = services.meeting_book(mentorship=mentorship, start=last, purpose="Late", now=now)
+    assert meeting.end == dt.datetime(2026, 3, 29, 2, 30, tzinfo=dt.UTC)
+    # 02:10 UTC would end after the window closes at 02:30 UTC (03:30 BST).
+    with pytest.raises(ValidationError, match="outside"):
+        services.meeting_book(
+            mentorship=MentorshipFactory(mentor=mentorship.mentor),
+            start=dt.datetime(2026, 3, 29, 2, 10, tzinfo=dt.UTC),
+            purpose="Too late",
+            now=now,
+        )

@@ -4,13 +4,14 @@ that hold for any availability (hypothesis)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import zoneinfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from apps.meetings import slots
-from apps.meetings.selectors import slots_by_local_day
+from apps.meetings.slots import slots_by_local_day
 
 UTC = dt.UTC
 MIN = dt.timedelta(minutes=1)
@@ -76,7 +77,8 @@ def test_a_window_over_the_fall_back_hour_is_an_hour_longer():
         assert starts == sorted(set(starts))
         # The repeated hour shows twice on the wall clock, at distinct instants.
         times = _local_times(free, zone)
-        assert times[0] == "00:30" and times[-1] == "03:00", zone
+        assert times[0] == "00:30"
+        assert times[-1] == "03:00", zone
         assert len(times) - len(set(times)) == 2, zone
 
 
@@ -234,7 +236,7 @@ def test_every_slot_is_inside_availability_and_clear_of_every_meeting(case):
         for s, e in booked.other_busy:
             assert not (s < end and start < e)
         assert booked.week_counts.get(slots.local_week(start, rules.zone), 0) < rules.weekly_cap
-    for (_s1, e1), (s2, _e2) in zip(free, free[1:], strict=False):
+    for (_s1, e1), (s2, _e2) in itertools.pairwise(free):
         assert e1 + rules.buffer <= s2
 
 

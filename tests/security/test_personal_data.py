@@ -30,6 +30,7 @@ from tests.matching.factories import (
     MentorshipFactory,
     RoundFactory,
 )
+from tests.meetings.factories import MeetingFactory
 from tests.milestones.factories import CheckInFactory, MilestoneFactory, PlanFactory
 from tests.nudges.factories import NotificationFactory, OutboxFactory
 from tests.readinglists.factories import ReadingListFactory
@@ -73,6 +74,10 @@ EXPORT = {
     "nudges.Snooze": "nudges.snoozes",
     "nudges.Notification": "nudges.notifications",
     "nudges.OutboxMessage": "nudges.emails",
+    "meetings.AvailabilitySettings": "meetings.availability",
+    "meetings.WeeklySlot": "meetings.availability",
+    "meetings.AvailabilityException": "meetings.availability",
+    "meetings.Meeting": "meetings.meetings",
     "meetings.MeetingFeedback": "meeting_feedback.answers",
 }
 
@@ -92,6 +97,10 @@ NOT_CASCADING = {
     "research.Contact.email": "a contact's address; the contact cascades from its owner",
     "account.EmailAddress.email": "cascades from the person",
     "accounts.User.email": "the person's own row",
+    "meetings.Meeting.booked_by": "set null; the meeting cascades from both its people",
+    "meetings.Meeting.rescheduled_by": "set null; the meeting cascades from both its people",
+    "meetings.Meeting.cancelled_by": "set null; the meeting cascades from both its people",
+    "meetings.Meeting.agenda_updated_by": "set null; the meeting cascades from both its people",
 }
 
 
@@ -187,6 +196,15 @@ def _full_life(person: User) -> dict[str, object]:
             ],
         },
     )  # fmt: skip
+    # A meeting with the mentor, and the mentor's reminder of it, naming the person.
+    meeting = MeetingFactory(mentorship=mentorship, purpose="Plan the PhD applications")
+    NotificationFactory(
+        user=mentor,
+        kind=Kind.MEETING_REMINDER,
+        object_id=meeting.pk,
+        period="h24-202612070900",
+        context={"other": person.display_name, "hours": 24, "purpose": meeting.purpose},
+    )
     unrelated = NotificationFactory(user=mentor, title="Finish your own milestone")
     return {"mentor": mentor, "unrelated": unrelated}
 
