@@ -88,17 +88,18 @@ def programme_health(*, programme: Programme, now: dt.datetime | None = None) ->
     days and which are in a fit alert. Three queries."""
     now = now or timezone.now()
     held = Q(meetings__status__in=ACTIVE_MEETING_STATUSES, meetings__during__fully_lt=(now, None))
+    active = programme_mentorships(programme=programme).filter(status=Mentorship.Status.ACTIVE)
     pairs = list(
-        programme_mentorships(programme=programme)
-        .filter(status=Mentorship.Status.ACTIVE)
-        .annotate(
+        active.annotate(
             held=Count("meetings", filter=held),
             last_held=Max("meetings__during__startswith", filter=held),
         )
         .select_related("student", "mentor")
         .order_by("student__display_name", "student__email", "pk")
     )
-    ids = [p.pk for p in pairs]
+    # The pairs again as a subquery, not a list of ids: the page then runs the same
+    # queries with no pair as with many.
+    ids = active.values("pk")
     rows = {
         p.pk: PairHealth(
             mentorship_id=p.pk,
