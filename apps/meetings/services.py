@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 JUST_TAKEN = "That time has just been taken by another booking. Choose another time."
 INVITATION_TASK = "meetings.email_invitation"
+NO_OVERLAP_CONSTRAINTS = {"meeting_mentor_no_overlap", "meeting_student_no_overlap"}
 
 
 def _required_text(value: str, *, field: str, label: str, limit: int) -> str:
@@ -90,7 +91,8 @@ def _save_or_taken(meeting: Meeting, **kwargs) -> None:
         with transaction.atomic():
             meeting.save(**kwargs)
     except IntegrityError as exc:
-        if "no_overlap" in str(exc):
+        constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+        if constraint in NO_OVERLAP_CONSTRAINTS:
             raise ValidationError({"start": JUST_TAKEN}) from exc
         raise
 
