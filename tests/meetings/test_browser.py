@@ -11,11 +11,13 @@ import zoneinfo
 import icalendar
 import pytest
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from apps.matching.models import Mentorship
 from apps.meetings.models import Meeting
 from tests.accounts.factories import UserFactory
+from tests.milestones.factories import MilestoneFactory
 
 
 def _local(meeting: Meeting, zone: str) -> str:
@@ -33,12 +35,6 @@ def test_mentor_publishes_mentee_books_across_zones(page, browser, live_server, 
     )
     Mentorship.objects.create(student=student, mentor=mentor, status=Mentorship.Status.ACTIVE)
     # Shared with the mentor (the plan is shared by default): the agenda lists it.
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from tests.milestones.factories import MilestoneFactory
-
     MilestoneFactory(
         plan__owner=student,
         title="Email three labs",
