@@ -3,8 +3,9 @@
 Each app declares its contribution in a module of its own (``exports.py`` for the
 personal data download and for what account deletion must erase beyond cascades,
 ``demo.py`` for demo data, ``calendar.py`` for the personal calendar feed,
-``nudges.py`` for nudge rules, ``agenda.py`` for a meeting's drafted agenda) by
-decorating a function with the matching registry.
+``nudges.py`` for nudge rules, ``lifecycle.py`` for what happens when a mentorship
+ends, ``agenda.py`` for a meeting's drafted agenda) by decorating a function with the
+matching registry.
 The registries import those modules on first use, so no central list needs editing.
 """
 
@@ -47,6 +48,9 @@ personal_data_erasers = Registry("exports")
 demo_seeders = Registry("demo")
 # fn(user, calendar) -> None; adds VEVENTs to an icalendar.Calendar
 calendar_sources = Registry("calendar")
+# fn(*, mentorship, by, now) -> None; run in the transaction that ends an active
+# mentorship, so that what belongs to the pair (its upcoming meetings) ends with it
+mentorship_end_hooks = Registry("lifecycle")
 
 
 # --- Dashboard figures ------------------------------------------------------------------

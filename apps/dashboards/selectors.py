@@ -91,7 +91,7 @@ RECENT_LIMIT = 8
 def _rows(mentor: User, *, statuses: Sequence[str], now: dt.datetime) -> list[Figures]:
     """The mentor's mentorships in ``statuses``, oldest first, the active ones with their
     mentee's figures (one query for the mentorships, then each area's grouped queries)."""
-    mentorships = list(
+    mentorships: list[Any] = list(
         Mentorship.objects.filter(mentor=mentor, status__in=statuses)
         .order_by("created_at", "pk")
         .values(

@@ -41,6 +41,8 @@ JUST_TAKEN = "That time has just been taken by another booking. Choose another t
 INVITATION_TASK = "meetings.email_invitation"
 NO_OVERLAP_CONSTRAINTS = {"meeting_mentor_no_overlap", "meeting_student_no_overlap"}
 
+ENDED_MENTORSHIP_REASON = "The mentorship has ended."
+
 
 def _required_text(value: str, *, field: str, label: str, limit: int) -> str:
     value = value.strip()
@@ -190,23 +192,42 @@ def meeting_cancel(
     reason = _required_text(reason, field="reason", label="a reason", limit=MAX_REASON)
     with transaction.atomic():
         locked = _lock_meeting(meeting, by, now)
-        locked.status = Meeting.Status.CANCELLED
-        locked.sequence += 1
-        locked.cancelled_by = by
-        locked.cancelled_at = now
-        locked.cancel_reason = reason
-        locked.save(
-            update_fields=[
-                "status",
-                "sequence",
-                "cancelled_by",
-                "cancelled_at",
-                "cancel_reason",
-                "updated_at",
-            ]
-        )
-        _send_invitations(locked)
+        _cancel(locked, by=by, reason=reason, now=now)
     return locked
+
+
+def meetings_cancel_for_ended_mentorship(
+    *, mentorship: Mentorship, by: User, now: dt.datetime
+) -> int:
+    """Cancel the pair's meetings still to come when their mentorship ends (whoever
+    ended it: either person or a coordinator); both are sent the cancellation."""
+    upcoming = Meeting.objects.select_for_update().filter(
+        mentorship=mentorship, status=Meeting.Status.BOOKED, during__startswith__gt=now
+    )
+    cancelled = 0
+    for meeting in upcoming:
+        _cancel(meeting, by=by, reason=ENDED_MENTORSHIP_REASON, now=now)
+        cancelled += 1
+    return cancelled
+
+
+def _cancel(meeting: Meeting, *, by: User, reason: str, now: dt.datetime) -> None:
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.sequence += 1
+    meeting.cancelled_by = by
+    meeting.cancelled_at = now
+    meeting.cancel_reason = reason
+    meeting.save(
+        update_fields=[
+            "status",
+            "sequence",
+            "cancelled_by",
+            "cancelled_at",
+            "cancel_reason",
+            "updated_at",
+        ]
+    )
+    _send_invitations(meeting)
 
 
 def meeting_agenda_update(

@@ -23,7 +23,7 @@ from apps.matching.models import (
     ProposedPair,
 )
 from apps.milestones.models import ActionItem
-from apps.readinglists.models import ImportDraft
+from apps.readinglists.models import CardImport, ImportDraft
 from tests.accounts.factories import UserFactory
 from tests.matching.factories import (
     CohortFactory,
@@ -94,6 +94,11 @@ def _import_draft() -> dict[str, Any]:
     reading_list = ReadingListFactory()
     draft = ImportDraft.objects.create(reading_list=reading_list, created_by=reading_list.owner)
     return {"pk": draft.pk}
+
+
+def _card_import() -> dict[str, Any]:
+    rows = [{"line": 1, "front": "Q", "back": "A", "topic": "other"}]
+    return {"pk": CardImport.objects.create(owner=UserFactory(is_student=True), rows=rows).pk}
 
 
 def _invitation() -> dict[str, Any]:
@@ -234,9 +239,17 @@ ROUTE_OBJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     ),
     "readinglists:mentee_reading": lambda: {"user_pk": MentorshipFactory().student_id},
     **dict.fromkeys(
-        ["readinglists:card_delete", "readinglists:review_reveal", "readinglists:review_grade"],
+        [
+            "readinglists:card_detail",
+            "readinglists:card_edit",
+            "readinglists:card_suspend",
+            "readinglists:card_delete",
+            "readinglists:review_reveal",
+            "readinglists:review_grade",
+        ],
         CARD,
     ),
+    "readinglists:card_import_preview": _card_import,
     **dict.fromkeys(
         [
             "research:draft_detail",

@@ -134,6 +134,9 @@ def test_it_lets_the_coordinator_end_a_pairing_and_offers_rematching(client, coo
     )
     follow = client.get(response["Location"])
     assert "the next matching round pairs them again" in follow.content.decode()
+    # The meeting still to come is cancelled; the ones held stay as they were.
+    statuses = sorted(pair.meetings.values_list("status", flat=True))
+    assert statuses == ["booked", "booked", "cancelled"]
 
 
 def test_it_asks_for_a_reason_and_changes_nothing(client, coordinator):

@@ -62,6 +62,7 @@ EXPORT = {
     "readinglists.Progress": "reading.progress",
     "readinglists.Assignment": "reading.assignments",
     "readinglists.ImportDraft": "reading.pending_imports",
+    "readinglists.CardImport": "reading.pending_card_imports",
     "readinglists.ReviewCard": "reading.review_cards",
     "readinglists.ReviewLog": "reading.review_log",
     "readinglists.ReviewSettings": "not exported: scheduling settings of the review deck",
