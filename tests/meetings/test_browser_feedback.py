@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from apps.meetings.models import MeetingFeedback
 from tests.accounts.factories import UserFactory
+from tests.core.test_browser_accessibility import _violations
 from tests.matching.factories import CohortFactory, MembershipFactory, MentorshipFactory
 from tests.meetings.feedback_factories import MeetingFactory
 
@@ -31,6 +32,9 @@ def test_the_mentee_gives_feedback_and_the_coordinator_sees_it(
     expect(
         page.get_by_role("heading", name="How was your meeting with Marco Mentor?")
     ).to_be_visible()
+    # axe-core at 1280 and 375 px, then the answer is given at 1280 px.
+    assert _violations(page, "feedback form") == []
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("radio", name="4").check()
     page.get_by_role("radio", name="Still deciding").check()
     page.get_by_label("Private note to the programme's coordinator (optional)").fill(
@@ -56,4 +60,5 @@ def test_the_mentee_gives_feedback_and_the_coordinator_sees_it(
     expect(row).to_contain_text("Helpful, but we rarely agree on times.")
     expect(row.get_by_text("mentee: Still deciding, useful 4/5")).to_be_attached()
     expect(coordinator_page.locator("body")).not_to_contain_text("AGENDA-SECRET")
+    assert _violations(coordinator_page, "programme page") == []
     coordinator_context.close()
