@@ -4,7 +4,8 @@ Each app declares its contribution in a module of its own (``exports.py`` for th
 personal data download and for what account deletion must erase beyond cascades,
 ``demo.py`` for demo data, ``calendar.py`` for the personal calendar feed,
 ``nudges.py`` for nudge rules, ``lifecycle.py`` for what happens when a mentorship
-ends) by decorating a function with the matching registry.
+ends, ``agenda.py`` for a meeting's drafted agenda) by decorating a function with the
+matching registry.
 The registries import those modules on first use, so no central list needs editing.
 """
 
@@ -63,3 +64,13 @@ dashboard_figures = Registry("dashboards")
 # fn() -> apps.nudges.rules.Rule, registered under the rule's kind; ``order`` sets the
 # order in which the sweep runs the rules
 nudge_rules = Registry("nudges")
+
+
+# --- Meeting agendas ---------------------------------------------------------------------
+# Registered under the area the items come from: fn(*, student, mentor, since, until) ->
+# list[apps.core.agenda_items.AgendaItem] for a meeting of ``student`` and ``mentor``
+# starting at ``until``, about what changed since ``since`` (aware datetimes). Each
+# returns only what the student shares with that mentor, asked of matching's sharing
+# selector (nothing for anyone who is not their active mentor), in a fixed number of
+# queries. The meetings app composes the items into the agenda's sections.
+agenda_sources = Registry("agenda")

@@ -24,6 +24,7 @@ from apps.matching.selectors import (
     coordinated_programme_ids,
     mentee_ids_sharing,
 )
+from apps.meetings.health import programme_health
 from apps.milestones import services as milestone_services
 from apps.milestones.models import Milestone
 from apps.milestones.models import Status as MilestoneStatus
@@ -243,7 +244,10 @@ def coordinator(request: AuthenticatedHttpRequest) -> HttpResponse:
 def programme(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     prog = _get_programme_for_user(request.user, pk)
     members = coordinator_selectors.programme_members(programme=prog)
-    return render(request, "dashboards/programme.html", {"programme": prog, **members})
+    health = programme_health(programme=prog)
+    return render(
+        request, "dashboards/programme.html", {"programme": prog, "health": health, **members}
+    )
 
 
 @require_GET

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 
 from apps.matching import features as feature_records
 from apps.matching import fit
@@ -318,6 +318,30 @@ def coordinator_invitations_to(*, user: User) -> QuerySet[CoordinatorInvitation]
     return CoordinatorInvitation.objects.filter(query, accepted_at__isnull=True).select_related(
         "programme"
     )
+
+
+def programme_mentorships(*, programme: Programme | int) -> QuerySet[Mentorship]:
+    """The programme's pairs, in any status: mentorships whose student is one of its
+    students and whose mentor one of its mentors (as ``programme_summary`` counts them)."""
+    programme_id = programme if isinstance(programme, int) else programme.pk
+    members = CohortMembership.objects.filter(cohort__programme_id=programme_id)
+    return Mentorship.objects.filter(
+        student_id__in=members.filter(role=MemberRole.STUDENT).values("user_id"),
+        mentor_id__in=members.filter(role=MemberRole.MENTOR).values("user_id"),
+    )
+
+
+def coordinates_mentorship(*, user: User, mentorship: Mentorship) -> bool:
+    """Does ``user`` coordinate a programme this pair belongs to?"""
+    return Mentorship.objects.filter(
+        pk=mentorship.pk,
+        student__cohort_memberships__role=MemberRole.STUDENT,
+        student__cohort_memberships__cohort__programme_id__in=coordinated_programme_ids(user=user),
+        mentor__cohort_memberships__role=MemberRole.MENTOR,
+        mentor__cohort_memberships__cohort__programme_id=F(
+            "student__cohort_memberships__cohort__programme_id"
+        ),
+    ).exists()
 
 
 def programme_summary(*, programme: Programme) -> dict[str, Any]:

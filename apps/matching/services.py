@@ -24,6 +24,7 @@ from apps.matching.models import (
     ShareArea,
     StudentPreferences,
 )
+from apps.matching.selectors import coordinates_mentorship
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -219,7 +220,13 @@ def mentorship_withdraw(*, mentorship: Mentorship, student: User) -> Mentorship:
 
 @transaction.atomic
 def mentorship_end(*, mentorship: Mentorship, by: User, reason: str) -> Mentorship:
-    if by.pk not in (mentorship.student_id, mentorship.mentor_id):
+    """End an active mentorship: either person may, and so may a coordinator of a
+    programme the pair belongs to (when the pairing does not work out). The student
+    stays in their cohorts, so the next round matches them again, and may ask another
+    mentor at once."""
+    if by.pk not in (mentorship.student_id, mentorship.mentor_id) and not (
+        coordinates_mentorship(user=by, mentorship=mentorship)
+    ):
         raise MatchingError("Only the mentor or the mentee can end a mentorship.")
     reason = reason.strip()
     if not reason:

@@ -79,3 +79,7 @@ def seed(demo: DemoContext) -> None:
             meeting.agenda = draft_agenda(meeting=meeting)
             meeting.save()
     demo.extra["meetings"] = list(Meeting.objects.filter(mentorship=mentorship).order_by("during"))
+
+
+# The feedback seeder, run after this one (its order is higher).
+from apps.meetings import demo_feedback  # noqa: E402, F401

@@ -65,3 +65,7 @@ def export(user: User) -> dict[str, Any]:
             for m in meetings_for(user=user).order_by("during")
         ],
     }
+
+
+# The answers after meetings, registered there.
+from apps.meetings import feedback_exports  # noqa: E402, F401

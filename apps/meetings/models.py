@@ -24,6 +24,7 @@ from apps.accounts.models import validate_timezone
 MAX_AGENDA = 10_000
 MAX_PURPOSE = 200
 MAX_REASON = 1000
+MAX_FEEDBACK_NOTE = 2000
 
 
 class AvailabilitySettings(models.Model):
@@ -281,3 +282,40 @@ class Meeting(models.Model):
 
     def other_person_id(self, user_id: int) -> int:
         return self.student_id if user_id == self.mentor_id else self.mentor_id
+
+
+class Fit(models.TextChoices):
+    GOOD = "good", "Good fit"
+    DECIDING = "deciding", "Still deciding"
+    NOT_GOOD = "not_good", "Not a good fit"
+
+
+class MeetingFeedback(models.Model):
+    """One person's answer after a meeting: how useful it was and whether the pairing
+    fits, with an optional note that only the programme's coordinators read."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_feedback"
+    )
+    useful = models.PositiveSmallIntegerField(
+        "how useful was it", validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    fit = models.CharField("is this a good fit", max_length=16, choices=Fit.choices)
+    note_to_coordinator = models.TextField(
+        "private note to the coordinator", max_length=MAX_FEEDBACK_NOTE, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "author"], name="one_feedback_per_person"),
+            models.CheckConstraint(
+                condition=Q(useful__gte=1, useful__lte=5), name="feedback_useful_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback by {self.author_id} on meeting {self.meeting_id}"

@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from apps.core.registry import nudge_rules
+from apps.meetings import fit_alerts
 from apps.meetings.models import Meeting, MeetingStatus
 from apps.nudges.models import Kind, Mode
 from apps.nudges.rules import Rule, columns, person_name, url_sql, user_column, user_table
@@ -85,3 +86,9 @@ def meeting_reminder() -> Rule:
         stale_sql=_stale_sql,
         about_person=_about_meetings,
     )
+
+
+# Pairing fit alerts for coordinators: the rule lives in ``fit_alerts``.
+@nudge_rules.register(Kind.PAIRING_FIT_ALERT, order=95)
+def pairing_fit_alert() -> Rule:
+    return fit_alerts.pairing_fit_alert_rule()

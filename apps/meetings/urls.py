@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.meetings import views, views_availability
+from apps.meetings import urls_feedback, views, views_availability
 
 app_name = "meetings"
 
@@ -25,4 +25,5 @@ urlpatterns = [
         views_availability.exception_delete,
         name="exception_delete",
     ),
+    *urls_feedback.urlpatterns,
 ]

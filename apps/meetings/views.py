@@ -16,6 +16,7 @@ from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.models import User
 from apps.matching.selectors import mentor_can_view
 from apps.meetings import invitations, selectors, services
+from apps.meetings.feedback import awaiting_feedback_ids, feedback_due
 from apps.meetings.forms import (
     AgendaForm,
     BookingForm,
@@ -66,6 +67,7 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "upcoming": list(selectors.upcoming_meetings(user=user, now=now)),
             "past": list(selectors.past_meetings(user=user, now=now)[:50]),
+            "awaiting_feedback": awaiting_feedback_ids(user=user, now=now),
             "bookable": list(selectors.bookable_mentors(student=user)) if user.is_student else [],
             "zone": selectors.zone_of(user),
             "now": now,
@@ -126,6 +128,7 @@ def _detail_context(request: AuthenticatedHttpRequest, meeting: Meeting, **extra
         "zone": selectors.zone_of(request.user),
         "can_change": is_upcoming,
         "has_started": meeting.is_active and meeting.start <= now,
+        "feedback_due": feedback_due(meeting=meeting, user=request.user, now=now),
         "agenda_form": extra.pop("agenda_form", None)
         or AgendaForm(initial={"agenda": meeting.agenda}),
         "cancel_form": extra.pop("cancel_form", None) or CancelForm(),

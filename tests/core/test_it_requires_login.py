@@ -137,6 +137,16 @@ PROGRAMME = _pk(ProgrammeFactory)
 MEETING = _pk(MeetingFactory)
 
 
+def _programme_pair() -> dict[str, Any]:
+    from tests.matching.factories import MembershipFactory
+
+    cohort = CohortFactory()
+    mentorship = MentorshipFactory()
+    MembershipFactory(cohort=cohort, user=mentorship.student, role=MemberRole.STUDENT)
+    MembershipFactory(cohort=cohort, user=mentorship.mentor, role=MemberRole.MENTOR)
+    return {"pk": cohort.programme_id, "mentorship_pk": mentorship.pk}
+
+
 def _mentee() -> dict[str, Any]:
     return {"student_id": MentorshipFactory().student_id}
 
@@ -276,6 +286,8 @@ ROUTE_OBJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     "meetings:meeting_book": lambda: {"mentor_id": WeeklySlotFactory().mentor_id},
     "meetings:weekly_slot_delete": _pk(WeeklySlotFactory),
     "meetings:exception_delete": _pk(ExceptionFactory),
+    "meetings:feedback": MEETING,
+    "meetings:pairing_end": _programme_pair,
 }
 
 

@@ -153,8 +153,8 @@ def test_query_counts_do_not_grow(client, django_assert_num_queries, coordinator
         assert client.get(URL).status_code == 200
     programme = coordinator.programmes_coordinated.first()
     # Session, user, programme, student memberships, students, their plan figures, mentor
-    # memberships, mentors.
-    with django_assert_num_queries(8):
+    # memberships, mentors; the meetings section's pairs, fit alerts and answers.
+    with django_assert_num_queries(11):
         assert client.get(reverse("dashboards:programme", args=[programme.pk])).status_code == 200
     with django_assert_num_queries(8):
         client.get(reverse("dashboards:programme_csv", args=[programme.pk]))

@@ -195,3 +195,21 @@ def test_notes_only_on_own_mentees(student, profile):
     MentorshipFactory(student=student, mentor=profile.user)
     note = services.mentor_note_create(mentor=profile.user, student=student, body="Met today")
     assert note.body == "Met today"
+
+
+def test_a_coordinator_of_the_pairs_programme_may_end_it_and_no_other():
+    from tests.matching.factories import CohortFactory, MembershipFactory, ProgrammeFactory
+
+    m = MentorshipFactory()
+    cohort = CohortFactory()
+    MembershipFactory(cohort=cohort, user=m.student, role="student")
+    MembershipFactory(cohort=cohort, user=m.mentor, role="mentor")
+    elsewhere = ProgrammeFactory().coordinators.get()
+    # Both people in some programme of the other coordinator is not enough: as a pair.
+    other_cohort = CohortFactory(programme__coordinator=elsewhere)
+    MembershipFactory(cohort=other_cohort, user=m.student, role="mentor")
+    with pytest.raises(MatchingError, match="Only the mentor or the mentee"):
+        services.mentorship_end(mentorship=m, by=elsewhere, reason="Not a fit")
+    coordinator = cohort.programme.coordinators.get()
+    ended = services.mentorship_end(mentorship=m, by=coordinator, reason="Not a fit")
+    assert (ended.status, ended.ended_by) == (Mentorship.Status.ENDED, coordinator)

@@ -11,11 +11,13 @@ import zoneinfo
 import icalendar
 import pytest
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from apps.matching.models import Mentorship
 from apps.meetings.models import Meeting
 from tests.accounts.factories import UserFactory
+from tests.milestones.factories import MilestoneFactory
 
 
 def _local(meeting: Meeting, zone: str) -> str:
@@ -32,6 +34,12 @@ def test_mentor_publishes_mentee_books_across_zones(page, browser, live_server, 
         is_student=True, display_name="Sam Student", timezone="America/Los_Angeles"
     )
     Mentorship.objects.create(student=student, mentor=mentor, status=Mentorship.Status.ACTIVE)
+    # Shared with the mentor (the plan is shared by default): the agenda lists it.
+    MilestoneFactory(
+        plan__owner=student,
+        title="Email three labs",
+        target_date=timezone.localdate() - dt.timedelta(days=3),
+    )
 
     # The mentor opens Monday and Thursday mornings, in London time.
     browser_login(page, mentor)
@@ -76,8 +84,12 @@ def test_mentor_publishes_mentee_books_across_zones(page, browser, live_server, 
     assert first_label == shown
     assert dt.time(9) <= meeting.start.astimezone(london).time() < dt.time(12)
     expect(tab.locator(".meeting-time")).to_contain_text(_local(meeting, "America/Los_Angeles"))
+    # The drafted agenda: the purpose, then the mentee's overdue milestone.
     expect(tab.get_by_label("Agenda:")).to_have_value(
-        re.compile(r"^- Feedback on my first paper\s*$")
+        re.compile(
+            r"^## Purpose\s+Feedback on my first paper\s+"
+            r"## Overdue milestones\s+- Email three labs \(was due .*\)\s*$"
+        )
     )
 
     # A phone-sized screen: the booking page has no sideways scrolling.

@@ -39,7 +39,8 @@ def test_booking_a_free_slot_makes_a_meeting_with_the_purpose_as_agenda(mentorsh
     assert (meeting.mentor, meeting.student) == (mentorship.mentor, mentorship.student)
     assert meeting.status == Meeting.Status.BOOKED
     assert meeting.sequence == 0
-    assert meeting.agenda.strip() == "- Discuss my first paper"
+    # The drafted agenda (apps.meetings.agenda) opens with the purpose.
+    assert meeting.agenda.startswith("## Purpose\n\nDiscuss my first paper\n")
 
 
 @pytest.mark.parametrize(

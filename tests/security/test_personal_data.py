@@ -79,6 +79,7 @@ EXPORT = {
     "meetings.WeeklySlot": "meetings.availability",
     "meetings.AvailabilityException": "meetings.availability",
     "meetings.Meeting": "meetings.meetings",
+    "meetings.MeetingFeedback": "meeting_feedback.answers",
 }
 
 # Columns that do not cascade from the person, and what deletion does about them.
