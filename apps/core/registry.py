@@ -61,6 +61,12 @@ mentorship_end_hooks = Registry("lifecycle")
 # out has none (zeros). The dashboards merge the areas in Python.
 dashboard_figures = Registry("dashboards")
 
+# Sections of a programme's page from other apps (how its pairs' meetings go):
+# fn(*, programme) -> {"template": name, "context": {...}}, rendered in ``order``; the
+# template reads its data as ``section``. A section must show counts and answers meant
+# for coordinators only, from a fixed number of queries.
+programme_sections = Registry("dashboards")
+
 # fn() -> apps.nudges.rules.Rule, registered under the rule's kind; ``order`` sets the
 # order in which the sweep runs the rules
 nudge_rules = Registry("nudges")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.http import AuthenticatedHttpRequest
 from apps.core.csv_export import csv_safe
+from apps.core.registry import programme_sections
 from apps.dashboards import coordinator as coordinator_selectors
 from apps.dashboards import home as home_selectors
 from apps.dashboards import role_homes, selectors, services
@@ -24,7 +25,6 @@ from apps.matching.selectors import (
     coordinated_programme_ids,
     mentee_ids_sharing,
 )
-from apps.meetings.health import programme_health
 from apps.milestones import services as milestone_services
 from apps.milestones.models import Milestone
 from apps.milestones.models import Status as MilestoneStatus
@@ -244,9 +244,11 @@ def coordinator(request: AuthenticatedHttpRequest) -> HttpResponse:
 def programme(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     prog = _get_programme_for_user(request.user, pk)
     members = coordinator_selectors.programme_members(programme=prog)
-    health = programme_health(programme=prog)
+    sections = [section(programme=prog) for _name, section in programme_sections.items()]
     return render(
-        request, "dashboards/programme.html", {"programme": prog, "health": health, **members}
+        request,
+        "dashboards/programme.html",
+        {"programme": prog, "sections": sections, **members},
     )
 
 

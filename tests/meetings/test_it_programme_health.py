@@ -48,11 +48,21 @@ def _page(client, programme):
     return client.get(reverse("dashboards:programme", args=[programme.pk]))
 
 
+def _health(response):
+    """The meetings section of the programme page, as the page rendered it."""
+    (section,) = [
+        s["context"]
+        for s in response.context["sections"]
+        if s["template"] == "meetings/programme_health.html"
+    ]
+    return section
+
+
 def test_it_shows_meetings_held_days_since_and_fit_answers(client, coordinator):
     programme, [pair] = _pairs(coordinator, 1)
     client.force_login(coordinator)
     response = _page(client, programme)
-    [row] = response.context["health"]["pairs"]
+    [row] = _health(response)["pairs"]
     assert (row.held, row.days_since, row.quiet, row.alert) == (2, 10, False, False)
     assert [(a["by"], a["fit"]) for a in row.answers] == [
         ("mentee", Fit.GOOD),
@@ -63,6 +73,10 @@ def test_it_shows_meetings_held_days_since_and_fit_answers(client, coordinator):
     body = response.content.decode()
     assert f"Note from {pair.mentor.name}" in body
     assert "10 days ago" in body
+    # The section is in the page's content, once, and not in its title.
+    title = body.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "Pairs and meetings" not in title
+    assert body.count('id="pairs-heading"') == 1
 
 
 def test_it_counts_pairs_without_a_meeting_in_30_days(client, coordinator):
@@ -75,7 +89,7 @@ def test_it_counts_pairs_without_a_meeting_in_30_days(client, coordinator):
     MeetingFactory(mentorship=never, days_ago=-1)  # booked, not held yet
     MeetingFactory(mentorship=never, days_ago=3, status="cancelled")
     client.force_login(coordinator)
-    health = _page(client, programme).context["health"]
+    health = _health(_page(client, programme))
     by_pair = {row.mentorship_id: row for row in health["pairs"]}
     assert (by_pair[never.pk].held, by_pair[never.pk].days_since) == (0, None)
     assert by_pair[long_ago.pk].days_since == 31
@@ -100,7 +114,7 @@ def test_it_leaves_out_pairs_of_other_programmes(client, coordinator):
     body = _page(client, programme).content.decode()
     assert f"Note from {theirs.mentor.name}" not in body
     MentorshipFactory(mentor=theirs.mentor)  # outside any programme of this coordinator
-    assert len(_page(client, programme).context["health"]["pairs"]) == 1
+    assert len(_health(_page(client, programme))["pairs"]) == 1
 
 
 @pytest.mark.parametrize("size", [2, 12])
@@ -185,7 +199,7 @@ def test_an_ended_pairing_leaves_the_page_and_its_student_can_ask_again(client, 
     programme, [pair] = _pairs(coordinator, 1)
     client.force_login(coordinator)
     client.post(_end_url(programme, pair), {"reason": "Not a fit."})
-    assert _page(client, programme).context["health"]["pairs"] == []
+    assert _health(_page(client, programme))["pairs"] == []
     other = MentorProfileFactory().user
     assert mentorship_request(student=pair.student, mentor=other).status == "pending"
     assert timezone.now() - pair.created_at < dt.timedelta(hours=1)
