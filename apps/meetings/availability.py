@@ -16,15 +16,7 @@ if TYPE_CHECKING:
     from apps.accounts.models import User
 
 MAX_EXCEPTION = dt.timedelta(days=120)
-SETTINGS_FIELDS = (
-    "timezone",
-    "meeting_minutes",
-    "buffer_minutes",
-    "horizon_days",
-    "min_notice_hours",
-    "weekly_cap",
-    "location",
-)
+SETTINGS_FIELDS = AvailabilitySettings.EDITABLE_FIELDS
 
 
 def availability_settings_save(*, mentor: User, **fields: Any) -> AvailabilitySettings:

@@ -34,15 +34,7 @@ class AvailabilitySettingsForm(forms.ModelForm):
     class Meta:
         model = AvailabilitySettings
         formfield_callback = single_line_formfield
-        fields = [
-            "timezone",
-            "meeting_minutes",
-            "buffer_minutes",
-            "horizon_days",
-            "min_notice_hours",
-            "weekly_cap",
-            "location",
-        ]
+        fields = list(AvailabilitySettings.EDITABLE_FIELDS)
 
 
 class WeeklySlotForm(forms.Form):

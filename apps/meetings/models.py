@@ -30,6 +30,17 @@ MAX_FEEDBACK_NOTE = 2000
 class AvailabilitySettings(models.Model):
     """One mentor's booking rules. A mentor without a row has published no availability."""
 
+    # What the mentor sets on their availability page.
+    EDITABLE_FIELDS = (
+        "timezone",
+        "meeting_minutes",
+        "buffer_minutes",
+        "horizon_days",
+        "min_notice_hours",
+        "weekly_cap",
+        "location",
+    )
+
     mentor = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_settings"
     )
