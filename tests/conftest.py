@@ -16,6 +16,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.accounts.factories import UserFactory
+from tests.browser.helpers import open_tab
 
 # Playwright's sync API runs an event loop in the test thread; Django's async-safety
 # guard would then refuse the ORM calls that tests make between browser steps.
@@ -133,16 +134,11 @@ def browser(_playwright):
 def page(browser, live_server, request):
     """A fresh browser tab (own cookies) with the live server as base URL.
 
-    On failure a screenshot lands in test-artifacts/ to show what the person saw.
+    On failure a screenshot lands in test-artifacts/ to show what the person saw. Any
+    console error (a CSP violation, a failed request, an exception in our script) fails
+    the test: a page that works "apart from the console" is broken.
     """
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    tab = context.new_page()
-    # Any console error (a CSP violation, a failed request, an exception in our
-    # script) fails the test: a page that works "apart from the console" is broken.
-    problems: list[str] = []
-    tab.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-    tab.on("pageerror", lambda exc: problems.append(str(exc)))
+    context, tab, problems = open_tab(browser, live_server)
     yield tab
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.research.models import Stage
-from tests.browser.helpers import wait_for_htmx
+from tests.browser.helpers import open_tab, wait_for_htmx
 from tests.research.factories import DraftFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -107,12 +107,7 @@ def test_a_paper_deleted_elsewhere_goes_back_with_a_message(
     browser, live_server, browser_login, student
 ):
     # Its own tab: the refused request is a 404 that the console reports, and only that.
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    tab = context.new_page()
-    problems: list[str] = []
-    tab.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-    tab.on("pageerror", lambda exc: problems.append(str(exc)))
+    context, tab, problems = open_tab(browser, live_server)
     gone = DraftFactory(owner=student, title="Deleted elsewhere", stage=Stage.OUTLINE)
     browser_login(tab, student)
     tab.goto("/research/papers/")
