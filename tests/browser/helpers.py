@@ -1,6 +1,6 @@
-from typing import Any
-
 """Helpers shared by the browser tests."""
+
+from typing import Any
 
 from playwright.sync_api import Page
 
