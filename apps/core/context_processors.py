@@ -1,5 +1,8 @@
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
+
+from apps.core.registry import nav_badges
 
 # (url name, label, roles that see it; empty = everyone signed in)
 NAV_ITEMS: list[tuple[str, str, frozenset[str]]] = [
@@ -12,6 +15,7 @@ NAV_ITEMS: list[tuple[str, str, frozenset[str]]] = [
     ("matching:mentor_search", "Find a mentor", frozenset({"student"})),
     ("dashboards:mentor", "My mentees", frozenset({"mentor"})),
     ("matching:mentorship_list", "Mentorships", frozenset({"student", "mentor"})),
+    ("conversations:index", "Messages", frozenset({"student", "mentor"})),
     ("matching:programme_list", "Programmes", frozenset({"coordinator"})),
     ("nudges:inbox", "Notifications", frozenset()),
 ]
@@ -22,6 +26,7 @@ def navigation(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     roles = set(user.roles)
+    badges = dict(nav_badges.items())
     items = []
     for url_name, label, wanted in NAV_ITEMS:
         if wanted and not (wanted & roles):
@@ -31,5 +36,9 @@ def navigation(request: HttpRequest) -> dict:
         except NoReverseMatch:
             # The capability behind this entry is not installed yet.
             continue
-        items.append({"url": url, "label": label, "active": request.path == url})
+        item = {"url": url, "label": label, "active": request.path == url, "badge": None}
+        if url_name in badges:
+            # Counted only if the page shows the navigation (an htmx fragment does not).
+            item["badge"] = SimpleLazyObject(lambda count=badges[url_name]: count(user))
+        items.append(item)
     return {"nav_items": items}

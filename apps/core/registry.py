@@ -3,7 +3,9 @@
 Each app declares its contribution in a module of its own (``exports.py`` for the
 personal data download and for what account deletion must erase beyond cascades,
 ``demo.py`` for demo data, ``calendar.py`` for the personal calendar feed,
-``nudges.py`` for nudge rules) by decorating a function with the matching registry.
+``nudges.py`` for nudge rules, ``mentors.py`` for facts shown about mentors,
+``navigation.py`` for counts beside navigation entries) by decorating a function with
+the matching registry.
 The registries import those modules on first use, so no central list needs editing.
 """
 
@@ -46,6 +48,9 @@ personal_data_erasers = Registry("exports")
 demo_seeders = Registry("demo")
 # fn(user, calendar) -> None; adds VEVENTs to an icalendar.Calendar
 calendar_sources = Registry("calendar")
+# fn(user) -> int, registered under a navigation entry's URL name: the count shown
+# beside it (unread, waiting); one query at most, run only if the page shows it
+nav_badges = Registry("navigation")
 
 
 # --- Dashboard figures ------------------------------------------------------------------
@@ -55,6 +60,12 @@ calendar_sources = Registry("calendar")
 # have any figures in the area, from a fixed number of grouped queries; a person left
 # out has none (zeros). The dashboards merge the areas in Python.
 dashboard_figures = Registry("dashboards")
+
+# fn(*, now) -> (label, one-sentence explanation, boolean expression on a mentor whose id
+# is ``OuterRef("user_id")``):
+# a fact about the mentor shown where students choose one (the search and the mentor's
+# page), computed for every listed mentor in the listing's own query
+mentor_flags = Registry("mentors")
 
 # fn() -> apps.nudges.rules.Rule, registered under the rule's kind; ``order`` sets the
 # order in which the sweep runs the rules
