@@ -144,8 +144,13 @@ def message_edit(request: Request, pk: int) -> HttpResponse:
                 messages.success(request, "Message updated.")
                 url = reverse("conversations:thread", args=[mentorship.pk])
                 return redirect(f"{url}#message-{message.pk}")
-            context = {"m": message, "writable": writable, "editable_ids": {message.pk}}
-            return render(request, "conversations/thread.html#message", context)
+            context = {
+                "m": message,
+                "writable": writable,
+                "editable_ids": {message.pk},
+                "just_saved": True,
+            }
+            return render(request, "conversations/thread.html#message-body", context)
     context = {"m": message, "form": form, "mentorship": mentorship}
     if request.htmx:
         return render(request, "conversations/thread.html#edit-form", context)
