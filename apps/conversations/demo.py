@@ -15,14 +15,26 @@ from apps.matching.models import Mentorship
 
 # (hours ago, written by the student?, body)
 THREAD = [
-    (30, True, "Hi! I read the policy-gradient chapter you suggested. Is **REINFORCE** with a "
-     "baseline still worth implementing from scratch, or should I go straight to PPO?"),
-    (29, False, "Implement REINFORCE with a baseline first: it is short, and watching the "
-     "variance drop teaches more than any library. Then PPO.\n\n"
-     "- start with CartPole\n- plot the returns over 5 seeds"),
+    (
+        30,
+        True,
+        "Hi! I read the policy-gradient chapter you suggested. Is **REINFORCE** with a "
+        "baseline still worth implementing from scratch, or should I go straight to PPO?",
+    ),
+    (
+        29,
+        False,
+        "Implement REINFORCE with a baseline first: it is short, and watching the "
+        "variance drop teaches more than any library. Then PPO.\n\n"
+        "- start with CartPole\n- plot the returns over 5 seeds",
+    ),
     (5, False, "Also: bring your plot to our next check-in and we will look at it together."),
-    (1, True, "Done for CartPole: the baseline halves the variance. I put the plot in my draft; "
-     "see you on Thursday!"),
+    (
+        1,
+        True,
+        "Done for CartPole: the baseline halves the variance. I put the plot in my draft; "
+        "see you on Thursday!",
+    ),
 ]
 
 

@@ -35,8 +35,11 @@ def export(user: User) -> dict[str, Any]:
             for m in written.order_by("id")
         ],
         "read_positions": [
-            {"mentorship": r.mentorship_id, "last_read_message": r.last_read_id,
-             "read_at": r.read_at.isoformat()}
+            {
+                "mentorship": r.mentorship_id,
+                "last_read_message": r.last_read_id,
+                "read_at": r.read_at.isoformat(),
+            }
             for r in ReadMark.objects.filter(user=user).order_by("mentorship_id")
         ],
     }

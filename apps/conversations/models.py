@@ -74,7 +74,9 @@ class EarlyExpiry(models.Model):
     mentorship = models.OneToOneField(
         "matching.Mentorship", on_delete=models.CASCADE, related_name="early_expiry"
     )
-    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     expired_at = models.DateTimeField()
 

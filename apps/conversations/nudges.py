@@ -45,7 +45,9 @@ def _params(now: datetime) -> dict:
 def _message_sql() -> str:
     msg, mark = columns(Message), columns(ReadMark)
     threads = _compiled(
-        Mentorship.objects.filter(status__in=THREAD_STATUSES).values("id", "student_id", "mentor_id")
+        Mentorship.objects.filter(status__in=THREAD_STATUSES).values(
+            "id", "student_id", "mentor_id"
+        )
     )
     return f"""
     SELECT x.reader AS user_id, msg.id AS object_id, '' AS period,

@@ -93,7 +93,7 @@ def thread_index(*, user: User) -> list[Mentorship]:
         )
         .order_by(F("last_at").desc(nulls_last=True), "-started_at", "-pk")
     )
-    threads = list(rows)
+    threads: list[Mentorship] = list(rows)
     for thread in threads:
         thread.other = thread.mentor if thread.student_id == user.pk else thread.student  # type: ignore[attr-defined]
     return threads

@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from apps.conversations.models import EDIT_WINDOW, MAX_MESSAGE_LENGTH, EarlyExpiry, Message, ReadMark
+from apps.conversations.models import (
+    EDIT_WINDOW,
+    MAX_MESSAGE_LENGTH,
+    EarlyExpiry,
+    Message,
+    ReadMark,
+)
 from apps.conversations.selectors import slow_mentors
 from apps.matching.models import Mentorship
 from apps.matching.services import mentorships_expire_early

@@ -98,19 +98,22 @@ def thread_detail(request: Request, pk: int) -> HttpResponse:
 def message_send(request: Request, pk: int) -> HttpResponse:
     mentorship = _get_thread_for_user(request.user, pk)
     form = MessageForm(request.POST)
-    message = None
+    message, error = None, "Not sent."
     if form.is_valid():
         try:
             message = services.message_send(
                 mentorship=mentorship, author=request.user, body=form.cleaned_data["body"]
             )
         except ConversationError as exc:
-            form.add_error("body", str(exc))
+            error = str(exc)
+            form.add_error("body", error)
     if not request.htmx:
         if message is None:
-            messages.error(request, " ".join(form.errors.get("body", ["Not sent."])))
+            messages.error(request, error)
             return redirect("conversations:thread", pk=mentorship.pk)
-        return redirect(reverse("conversations:thread", args=[mentorship.pk]) + f"#message-{message.pk}")
+        return redirect(
+            reverse("conversations:thread", args=[mentorship.pk]) + f"#message-{message.pk}"
+        )
     context = {
         "mentorship": mentorship,
         "writable": True,

@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
@@ -36,9 +39,13 @@ def navigation(request: HttpRequest) -> dict:
         except NoReverseMatch:
             # The capability behind this entry is not installed yet.
             continue
-        item = {"url": url, "label": label, "active": request.path == url, "badge": None}
+        item: dict[str, Any] = {"url": url, "label": label, "active": request.path == url}
         if url_name in badges:
             # Counted only if the page shows the navigation (an htmx fragment does not).
-            item["badge"] = SimpleLazyObject(lambda count=badges[url_name]: count(user))
+            item["badge"] = _lazy_count(badges[url_name], user)
         items.append(item)
     return {"nav_items": items}
+
+
+def _lazy_count(count: Callable[[Any], int], user: Any) -> SimpleLazyObject:
+    return SimpleLazyObject(lambda: count(user))

@@ -244,9 +244,7 @@ def _scored(viewer: User, profiles: list[MentorProfile]) -> list[MentorResult]:
                 profile=profile,
                 fit=fit.pair_fit(student, mentor),
                 free_places=free_places,
-                flags=[
-                    label for name, label in labels.items() if getattr(profile, f"flag_{name}")
-                ],
+                flags=[label for name, label in labels.items() if getattr(profile, f"flag_{name}")],
             )
         )
     return results

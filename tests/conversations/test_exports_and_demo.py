@@ -3,11 +3,11 @@
 import pytest
 from django.core.management import call_command
 
-from apps.accounts.services import user_export_data, user_delete
+from apps.accounts.models import User
+from apps.accounts.services import user_delete, user_export_data
 from apps.conversations.models import EarlyExpiry, Message, ReadMark
 from apps.conversations.selectors import unread_count
 from apps.core.demo import DEMO_MENTOR, DEMO_STUDENT
-from apps.accounts.models import User
 from apps.core.registry import data_exporters
 from tests.conversations.factories import MessageFactory
 from tests.matching.factories import MentorshipFactory
@@ -55,6 +55,8 @@ def test_demo_thread_is_seeded_once_with_an_unread_message_for_the_mentor():
     call_command("seed_demo", stdout=None)
     mentor = User.objects.get(email=DEMO_MENTOR)
     student = User.objects.get(email=DEMO_STUDENT)
-    assert Message.objects.filter(mentorship__mentor=mentor, mentorship__student=student).count() == 4
+    assert (
+        Message.objects.filter(mentorship__mentor=mentor, mentorship__student=student).count() == 4
+    )
     assert unread_count(user=mentor) == 1
     assert unread_count(user=student) == 0

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _badge(html: str) -> str | None:
-    marker = 'data-nav-badge>'
+    marker = "data-nav-badge>"
     if marker not in html:
         return None
     return html.split(marker, 1)[1].split("<", 1)[0]
@@ -44,7 +44,8 @@ def test_the_badge_costs_one_query_per_page(client, threads):
         html = client.get(reverse("nudges:inbox")).content.decode()
     # (The inbox also clears stale notices, whose SQL reads messages too.)
     counting = [
-        q for q in captured
+        q
+        for q in captured
         if q["sql"].startswith("SELECT COUNT(*)") and "conversations_message" in q["sql"]
     ]
     assert len(counting) == 1

@@ -76,7 +76,8 @@ def test_a_message_read_after_the_sweep_but_before_the_email_is_not_emailed(pair
 
     assert mail.outbox == []
     [notice] = _notices(pair.mentor)
-    assert notice.emailed_at is None and notice.read_at is not None
+    assert notice.emailed_at is None
+    assert notice.read_at is not None
 
 
 def test_reading_clears_the_notice_from_the_notification_centre(pair):

@@ -52,10 +52,15 @@ def test_the_author_edits_within_five_minutes_then_the_message_is_final(pair):
         message = message_send(mentorship=pair, author=pair.student, body="Frist draft")
     with time_machine.travel(NOW + dt.timedelta(minutes=4, seconds=59), tick=False):
         edited = message_edit(message=message, editor=pair.student, body="First draft")
-    assert (edited.body, edited.edited_at) == ("First draft", NOW + dt.timedelta(minutes=4, seconds=59))
-    with time_machine.travel(NOW + dt.timedelta(minutes=5), tick=False):
-        with pytest.raises(ConversationError, match="edited for 5 minutes"):
-            message_edit(message=message, editor=pair.student, body="Changed later")
+    assert (edited.body, edited.edited_at) == (
+        "First draft",
+        NOW + dt.timedelta(minutes=4, seconds=59),
+    )
+    with (
+        time_machine.travel(NOW + dt.timedelta(minutes=5), tick=False),
+        pytest.raises(ConversationError, match="edited for 5 minutes"),
+    ):
+        message_edit(message=message, editor=pair.student, body="Changed later")
     assert Message.objects.get(pk=message.pk).body == "First draft"
 
 
@@ -88,8 +93,9 @@ def test_seen_goes_under_my_last_message_the_other_has_read(pair):
 
 
 def test_unread_counts_cover_every_thread_of_the_person(pair):
-    other = Mentorship.objects.create(student=UserFactory(is_student=True), mentor=pair.mentor,
-                                      status=Mentorship.Status.ENDED)
+    other = Mentorship.objects.create(
+        student=UserFactory(is_student=True), mentor=pair.mentor, status=Mentorship.Status.ENDED
+    )
     MessageFactory.create_batch(2, mentorship=pair)
     MessageFactory(mentorship=other)
     MessageFactory(mentorship=pair, author=pair.mentor)
