@@ -95,7 +95,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def name(self) -> str:
+        """How others see the person in lists; the email's local part until they give a name."""
         return self.display_name or self.email.split("@", 1)[0]
+
+    @property
+    def greeting_name(self) -> str:
+        """How Pacer addresses the person themselves: the name they gave, or "" before
+        onboarding, so that greetings stay neutral instead of using their address."""
+        return self.display_name.strip()
 
     def get_full_name(self) -> str:
         return self.name

@@ -19,6 +19,7 @@ NAV_ITEMS: list[tuple[str, str, frozenset[str]]] = [
     ("dashboards:mentor", "My mentees", frozenset({"mentor"})),
     ("matching:mentorship_list", "Mentorships", frozenset({"student", "mentor"})),
     ("conversations:index", "Messages", frozenset({"student", "mentor"})),
+    ("meetings:meeting_list", "Meetings", frozenset({"student", "mentor"})),
     ("matching:programme_list", "Programmes", frozenset({"coordinator"})),
     ("nudges:inbox", "Notifications", frozenset()),
 ]

@@ -3,9 +3,9 @@
 Each app declares its contribution in a module of its own (``exports.py`` for the
 personal data download and for what account deletion must erase beyond cascades,
 ``demo.py`` for demo data, ``calendar.py`` for the personal calendar feed,
-``nudges.py`` for nudge rules, ``mentors.py`` for facts shown about mentors,
-``navigation.py`` for counts beside navigation entries) by decorating a function with
-the matching registry.
+``nudges.py`` for nudge rules, ``lifecycle.py`` for what happens when a mentorship
+ends, ``mentors.py`` for facts shown about mentors, ``navigation.py`` for counts beside
+navigation entries) by decorating a function with the matching registry.
 The registries import those modules on first use, so no central list needs editing.
 """
 
@@ -51,6 +51,9 @@ calendar_sources = Registry("calendar")
 # fn(user) -> int, registered under a navigation entry's URL name: the count shown
 # beside it (unread, waiting); one query at most, run only if the page shows it
 nav_badges = Registry("navigation")
+# fn(*, mentorship, by, now) -> None; run in the transaction that ends an active
+# mentorship, so that what belongs to the pair (its upcoming meetings) ends with it
+mentorship_end_hooks = Registry("lifecycle")
 
 
 # --- Dashboard figures ------------------------------------------------------------------

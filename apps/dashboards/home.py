@@ -1,4 +1,5 @@
-"""Reads for the student home (and the mentor and coordinator panels of the same page).
+"""Reads for the student home (the mentor's and coordinator's sections of the same page
+are ``role_homes``).
 The figures are the same ``figures_by_person`` as the mentor table's, over the
 student's own areas; the rest are the owning apps' selectors. A fixed number of queries."""
 
@@ -10,13 +11,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, Q
+from django.db.models import Exists, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.dashboards.figures import Person, figures_by_person, figures_of
-from apps.matching.models import Mentorship, Programme
-from apps.matching.selectors import programmes_for_coordinator
+from apps.matching.models import Mentorship
 from apps.milestones.models import CLOSED_STATUSES, Milestone, Plan
 from apps.milestones.selectors import category_progress, recent_comments_for
 from apps.nudges.models import Kind, KindPreference, NudgeSettings
@@ -244,15 +244,3 @@ def _deadlines(milestones: Rows, drafts: Rows, *, today: dt.date) -> list[dict]:
     ]
     deadlines.sort(key=lambda x: x["date"])
     return deadlines
-
-
-def mentor_summary(*, mentor: User) -> dict[str, int]:
-    """Counts for the mentor panel of the home page (one query)."""
-    return Mentorship.objects.filter(mentor=mentor).aggregate(
-        active=Count("pk", filter=Q(status=Mentorship.Status.ACTIVE)),
-        pending=Count("pk", filter=Q(status=Mentorship.Status.PENDING)),
-    )
-
-
-def coordinator_summary(*, user: User) -> list[Programme]:
-    return list(programmes_for_coordinator(user=user))

@@ -26,7 +26,7 @@ from apps.dashboards.figures import (
     figures_of,
 )
 from apps.matching.models import MentorNote, Mentorship
-from apps.matching.selectors import mentee_ids_sharing
+from apps.matching.selectors import mentee_ids_sharing, sharing_decisions
 from apps.milestones.selectors import (
     checkins_of,
     open_milestones,
@@ -88,14 +88,10 @@ FILTERS = {
 RECENT_LIMIT = 8
 
 
-def _mentor_visible(mentor: User) -> dict[str, Any]:
-    return {area: mentee_ids_sharing(mentor=mentor, area=area) for area in AREAS}
-
-
 def _rows(mentor: User, *, statuses: Sequence[str], now: dt.datetime) -> list[Figures]:
     """The mentor's mentorships in ``statuses``, oldest first, the active ones with their
     mentee's figures (one query for the mentorships, then each area's grouped queries)."""
-    mentorships = (
+    mentorships: list[Any] = list(
         Mentorship.objects.filter(mentor=mentor, status__in=statuses)
         .order_by("created_at", "pk")
         .values(
@@ -106,10 +102,14 @@ def _rows(mentor: User, *, statuses: Sequence[str], now: dt.datetime) -> list[Fi
             "student__display_name",
             "student__email",
             "student__last_login",
-            *(f"share_{area}" for area in AREAS),
+            **sharing_decisions(areas=AREAS),
         )
     )
-    found = figures_by_person(visible=_mentor_visible(mentor), now=now)
+    # Who may be seen in each area, decided by matching on the rows just fetched.
+    visible = {
+        area: [m["student_id"] for m in mentorships if m[f"shares_{area}"]] for area in AREAS
+    }
+    found = figures_by_person(visible=visible, now=now)
     rows = []
     for m in mentorships:
         person = Person(
@@ -117,7 +117,7 @@ def _rows(mentor: User, *, statuses: Sequence[str], now: dt.datetime) -> list[Fi
             name=display_name(m["student__display_name"], m["student__email"]),
             last_login=m["student__last_login"],
             mentorship_id=m["pk"],
-            shares={area: m[f"share_{area}"] for area in AREAS},
+            shares={area: m[f"shares_{area}"] for area in AREAS},
         )
         row = figures_of(person, found.get(m["student_id"], {}), now=now)
         row.status, row.created_at = m["status"], m["created_at"]

@@ -16,7 +16,7 @@ from apps.accounts.http import AuthenticatedHttpRequest
 from apps.core.csv_export import csv_safe
 from apps.dashboards import coordinator as coordinator_selectors
 from apps.dashboards import home as home_selectors
-from apps.dashboards import selectors, services
+from apps.dashboards import role_homes, selectors, services
 from apps.dashboards.forms import DoneForm, MenteeCommentForm, SnoozeForm, TableForm
 from apps.matching.models import Mentorship, Programme
 from apps.matching.selectors import (
@@ -71,9 +71,9 @@ def _home_context(user) -> dict:
     if show_student:
         context["home"] = home_selectors.student_home(user=user)
     if "mentor" in roles:
-        context["mentor_summary"] = home_selectors.mentor_summary(mentor=user)
+        context["mentor_home"] = role_homes.mentor_home(mentor=user)
     if "coordinator" in roles:
-        context["programmes"] = home_selectors.coordinator_summary(user=user)
+        context["programmes"] = role_homes.coordinator_home(user=user)
     return context
 
 

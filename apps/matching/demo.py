@@ -1,4 +1,5 @@
-"""Demo data: mentors with varied profiles, the demo mentorship, an open cohort round.
+"""Demo data: mentors with varied profiles, the demo mentorship, and a cohort of thirty
+students with an open round most of them have ranked mentors in (``demo_cohort``).
 
 Later seeders (milestones, reading lists, research) rely on the ACTIVE mentorship
 between the demo student and the demo mentor, sharing plan, reading and papers.
@@ -8,8 +9,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from apps.accounts.demo import DemoContext, demo_user
+from apps.accounts.demo import DemoContext, DemoPerson, demo_people
 from apps.core.registry import demo_seeders
+from apps.matching.demo_cohort import DOMAIN, seed_cohort
 from apps.matching.models import (
     Cohort,
     CohortMembership,
@@ -22,7 +24,8 @@ from apps.matching.models import (
     StudentPreferences,
 )
 
-# (email local part, name, timezone, profile fields)
+# (email local part, name, timezone, profile fields); capacities of 2, 3 and 5 leave the
+# crowded fields (RL above all) with fewer places than students who want them.
 EXTRA_MENTORS: list[tuple[str, str, str, dict]] = [
     (
         "lin",
@@ -65,7 +68,7 @@ EXTRA_MENTORS: list[tuple[str, str, str, dict]] = [
             "topic_tags": "probabilistic modelling, Bayesian methods",
             "method_tags": "variational inference, MCMC",
             "seniority": "phd_student",
-            "capacity": 1,
+            "capacity": 2,
             "cadence": "fortnightly",
             "languages": "English, Italian",
         },
@@ -80,7 +83,7 @@ EXTRA_MENTORS: list[tuple[str, str, str, dict]] = [
             "method_tags": "transformers, transfer learning",
             "seniority": "industry",
             "institution": "An industry lab",
-            "capacity": 4,
+            "capacity": 5,
             "cadence": "fortnightly",
             "channel": "chat",
             "languages": "English, Twi",
@@ -125,7 +128,7 @@ EXTRA_MENTORS: list[tuple[str, str, str, dict]] = [
             "topic_tags": "computer vision",
             "method_tags": "contrastive learning",
             "seniority": "phd_student",
-            "capacity": 2,
+            "capacity": 3,
             "cadence": "weekly",
             "involvement": "hands_on",
             "languages": "English, Tamil",
@@ -140,7 +143,7 @@ EXTRA_MENTORS: list[tuple[str, str, str, dict]] = [
             "topic_tags": "ML fairness, ethics",
             "method_tags": "causal inference",
             "seniority": "postdoc",
-            "capacity": 3,
+            "capacity": 5,
             "cadence": "fortnightly",
             "involvement": "balanced",
             "channel": "in_person",
@@ -196,17 +199,24 @@ def seed(demo: DemoContext) -> None:
     mentorship.save(update_fields=["share_plan", "share_reading", "share_papers"])
     demo.extra["mentorship"] = mentorship
 
-    mentors = [demo.mentor]
-    for local, name, tz, fields in EXTRA_MENTORS:
-        user = demo_user(
-            f"{local}@demo.pacer.test",
-            display_name=name,
-            roles={"mentor"},
-            timezone=tz,
-            bio=fields["research_areas"],
-        )
+    people = demo_people(
+        [
+            DemoPerson(
+                email=f"{local}@{DOMAIN}",
+                display_name=name,
+                roles=frozenset({"mentor"}),
+                timezone=tz,
+                bio=fields["research_areas"],
+            )
+            for local, name, tz, fields in EXTRA_MENTORS
+        ]
+    )
+    by_local = {"mentor": demo.mentor}
+    for local, _, _, fields in EXTRA_MENTORS:
+        user = people[f"{local}@{DOMAIN}"]
         MentorProfile.objects.update_or_create(user=user, defaults=fields)
-        mentors.append(user)
+        by_local[local] = user
+    mentors = list(by_local.values())
 
     name = "Research Mentoring Programme"
     programme = Programme.objects.filter(name=name, coordinators=demo.coordinator).first()
@@ -224,5 +234,12 @@ def seed(demo: DemoContext) -> None:
         CohortMembership.objects.get_or_create(cohort=cohort, user=mentor, role=MemberRole.MENTOR)
     matching_round, _ = MatchingRound.objects.get_or_create(
         cohort=cohort, name="Autumn matching", defaults={"status": MatchingRound.Status.OPEN}
+    )
+    demo.extra["cohort_students"] = seed_cohort(
+        cohort=cohort,
+        matching_round=matching_round,
+        mentors=by_local,
+        demo_mentor=demo.mentor,
+        coordinator=demo.coordinator,
     )
     demo.extra.update(programme=programme, cohort=cohort, matching_round=matching_round)

@@ -6,11 +6,12 @@ outreach) only while the mentorship is active and only if the mentee shares that
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
 from apps.core.registry import mentor_flags
@@ -66,6 +67,18 @@ def mentee_ids_sharing(*, mentor: User, area: str) -> QuerySet:
     """Ids of the mentor's active mentees who share ``area``; use in a subquery filter,
     e.g. ``Plan.objects.filter(owner_id__in=mentee_ids_sharing(mentor=m, area="plan"))``."""
     return mentorships_sharing(area=area).filter(mentor=mentor).values("student_id")
+
+
+def sharing_decisions(*, areas: Iterable[str]) -> dict[str, ExpressionWrapper]:
+    """The sharing decision of :func:`mentorships_sharing` for each of ``areas``, as
+    boolean annotations (``shares_<area>``) on ``Mentorship`` rows: for pages that read
+    many areas of one mentor's mentees and fetch the mentorships anyway."""
+    return {
+        f"shares_{area}": ExpressionWrapper(
+            Q(status=Mentorship.Status.ACTIVE) & _share_filter(area), output_field=BooleanField()
+        )
+        for area in areas
+    }
 
 
 def active_mentorships_for_mentor(*, mentor: User) -> QuerySet[Mentorship]:

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.core.registry import mentorship_end_hooks
 from apps.matching.models import (
     MentorNote,
     MentorProfile,
@@ -232,6 +233,8 @@ def mentorship_end(*, mentorship: Mentorship, by: User, reason: str) -> Mentorsh
     locked.ended_by = by
     locked.ended_at = timezone.now()
     locked.save(update_fields=["status", "end_reason", "ended_by", "ended_at"])
+    for _name, hook in mentorship_end_hooks.items():
+        hook(mentorship=locked, by=by, now=locked.ended_at)
     return locked
 
 

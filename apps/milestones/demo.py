@@ -4,6 +4,8 @@ comment and a check-in. Idempotent: re-running refreshes rather than duplicates.
 from __future__ import annotations
 
 import datetime
+import random
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -12,7 +14,10 @@ from apps.core.registry import demo_seeders
 from apps.milestones import services
 from apps.milestones.builtin_templates import builtin_templates
 from apps.milestones.dates import add_months
-from apps.milestones.models import CheckIn, Milestone, MilestoneComment, Plan, Status
+from apps.milestones.models import Category, CheckIn, Milestone, MilestoneComment, Plan, Status
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 DEMO_PLAN_TITLE = "PhD in reinforcement learning"
 TEMPLATE_SLUG = "builtin-phd-applications"
@@ -74,6 +79,15 @@ def seed(demo: DemoContext) -> None:
                 "theirs and ask a real question about it; short emails get answers.",
             },
         )
+        # The student's answer waits for the mentor on their home page.
+        MilestoneComment.objects.get_or_create(
+            milestone=contact,
+            author=student,
+            defaults={
+                "body": "Thank you! I drafted the first email; would you read it before "
+                "I send it on Friday?",
+            },
+        )
     checkin_date = timezone.localdate() - datetime.timedelta(days=14)
     if not CheckIn.objects.filter(plan=plan, mentor=mentor).exists():
         services.checkin_create(
@@ -90,3 +104,70 @@ def seed(demo: DemoContext) -> None:
             ],
         )
     demo.extra["plan"] = plan
+    cohort = demo.extra.get("cohort_students")
+    if isinstance(cohort, list):
+        seed_cohort_plans(cohort)
+
+
+# A short road every cohort plan follows: (category, title, success criterion).
+COHORT_MILESTONES = [
+    (Category.SKILLS, "Refresh linear algebra and probability", "Finish one problem set each"),
+    (Category.RESEARCH, "Join a reading group", "Present one paper to the group"),
+    (Category.SPECIALISATION, "Shortlist three sub-fields", "A one-page note on each"),
+    (Category.NETWORKING, "Write to two researchers", "Two emails sent with a question"),
+    (Category.PUBLICATION, "Draft a workshop paper", "A full draft shared for feedback"),
+]
+# How far along a plan is: milestones done, then overdue, then in the future.
+COHORT_PACES = {"on track": (2, 0), "behind": (1, 2), "just started": (0, 0)}
+
+
+def seed_cohort_plans(students: list[User]) -> None:
+    """Plans for two in three of the demo cohort's students, at a mix of paces, so the
+    programme's figures have a shape. Students who have a plan already are left alone;
+    two bulk writes whatever the cohort's size."""
+    rng = random.Random(2046)
+    today = timezone.localdate()
+    now = timezone.now()
+    have_plan = set(Plan.objects.filter(owner__in=students).values_list("owner_id", flat=True))
+    chosen = [
+        (s, rng.choice(list(COHORT_PACES)), rng.randint(60, 300))
+        for i, s in enumerate(students)
+        if i % 3 != 2
+    ]
+    chosen = [c for c in chosen if c[0].pk not in have_plan]
+    plans = Plan.objects.bulk_create(
+        Plan(
+            owner=s,
+            title="Road to a PhD",
+            target_role="PhD student",
+            focus_areas=s.research_interests,
+            start_date=today - datetime.timedelta(days=started),
+            is_primary=True,
+        )
+        for s, _, started in chosen
+    )
+    rows = []
+    for plan, (_, pace, _) in zip(plans, chosen, strict=True):
+        done, overdue = COHORT_PACES[pace]
+        for i, (category, title, criterion) in enumerate(COHORT_MILESTONES):
+            if i < done:
+                status, target = Status.DONE, today - datetime.timedelta(days=40 - 10 * i)
+            elif i < done + overdue:
+                status, target = Status.PLANNED, today - datetime.timedelta(days=5 + 9 * i)
+            else:
+                status, target = Status.PLANNED, today + datetime.timedelta(days=3 + 20 * i)
+            rows.append(
+                Milestone(
+                    plan=plan,
+                    category=category,
+                    title=title,
+                    success_criterion=criterion,
+                    target_date=target,
+                    status=status,
+                    completed_at=now - datetime.timedelta(days=30 - 8 * i)
+                    if status == Status.DONE
+                    else None,
+                    position=i,
+                )
+            )
+    Milestone.objects.bulk_create(rows)

@@ -8,6 +8,7 @@ from apps.core.registry import data_exporters, personal_data_erasers
 from apps.readinglists import services
 from apps.readinglists.models import (
     Assignment,
+    CardImport,
     ImportCandidate,
     ImportDraft,
     Item,
@@ -77,6 +78,7 @@ def export_reading(user: User) -> dict[str, Any]:
                 "answer": c.answer,
                 "due": c.due.isoformat(),
                 "stability": c.stability,
+                "suspended": c.suspended,
                 "difficulty": c.difficulty,
             }
             for c in ReviewCard.objects.filter(owner=user).order_by("pk")
@@ -97,6 +99,17 @@ def export_reading(user: User) -> dict[str, Any]:
             .select_related("reading_list")
             .prefetch_related(Prefetch("entries", ImportCandidate.objects.order_by("position")))
             .order_by("created_at", "pk")
+        ],
+        "pending_card_imports": [
+            {
+                "filename": i.filename,
+                "cards": i.rows,
+                "refused": i.refused,
+                "created_at": i.created_at.isoformat(),
+            }
+            for i in CardImport.objects.filter(owner=user, confirmed_at__isnull=True).order_by(
+                "created_at", "pk"
+            )
         ],
     }
 

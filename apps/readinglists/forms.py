@@ -159,6 +159,41 @@ class CardForm(forms.Form):
         self.fields["reading_item"].choices = choices  # type: ignore[attr-defined]
 
 
+class CardEditForm(forms.Form):
+    prompt = forms.CharField(
+        label="Front", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Markdown; formulas in $…$ or $$…$$.",
+    )  # fmt: skip
+    answer = forms.CharField(
+        label="Back", max_length=8000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    topic = forms.ChoiceField(choices=Topic.choices)
+
+
+class CardFilterForm(forms.Form):
+    """The card list's filters; anything unknown falls back to showing everything."""
+
+    STATES = (("all", "All cards"), ("due", "Due now"), ("suspended", "Suspended"))
+
+    q = SingleLineCharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    topic = forms.ChoiceField(choices=[("", "All topics"), *Topic.choices], required=False)
+    state = forms.ChoiceField(choices=STATES, required=False)
+
+
+class CardImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV or TSV file",
+        help_text="Columns: front, back, topic (a header row is optional). UTF-8, up to 1 MB "
+        "and 2,000 cards.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.tsv,.txt,text/csv"}),
+    )
+
+
 class ReviewSettingsForm(forms.Form):
     desired_retention = forms.FloatField(
         min_value=0.7,

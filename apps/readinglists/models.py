@@ -317,6 +317,8 @@ class ReviewCard(models.Model):
     difficulty = models.FloatField(null=True, blank=True)
     due = models.DateTimeField()
     last_review = models.DateTimeField(null=True, blank=True)
+    # A suspended card keeps its memory state but is never due until unsuspended.
+    suspended = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -354,6 +356,25 @@ class ReviewLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.card_id} rated {self.rating}"
+
+
+class CardImport(models.Model):
+    """A parsed CSV or TSV file of cards waiting for its owner to confirm the preview.
+
+    ``rows`` holds the cards that will be created ({"line", "front", "back", "topic"});
+    ``refused`` the rows that will not, with the reason ({"line", "front", "reason"})."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="card_imports"
+    )
+    filename = models.CharField(max_length=255, blank=True)
+    rows = models.JSONField(default=list)
+    refused = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Card import {self.filename or self.pk}"
 
 
 class ReviewSettings(models.Model):

@@ -12,9 +12,26 @@ from apps.nudges.rules import HOURLY, Rule, columns, list_url, user_column, user
 from apps.readinglists.models import ReviewCard, ReviewSettings
 
 
+def _card_due(card: str, settings: str) -> str:
+    """``selectors.card_due_q`` in SQL: due time come, not suspended, owner not paused
+    (``settings`` is the owner's review-settings row, LEFT JOINed: absent means not paused)."""
+    card_columns = columns(ReviewCard)
+    return (
+        f"{card}.{card_columns.due} <= %(now)s AND NOT {card}.{card_columns.suspended} "
+        f"AND {settings}.{columns(ReviewSettings).paused_since} IS NULL"
+    )
+
+
+def _settings_join(card: str, settings: str) -> str:
+    return (
+        f"LEFT JOIN {ReviewSettings._meta.db_table} {settings} "
+        f"ON {settings}.{columns(ReviewSettings).user} = {card}.{columns(ReviewCard).owner}"
+    )
+
+
 def _sql() -> str:
     # One row per person per local day; the (owner, due) index serves the count.
-    owner, due = columns(ReviewCard).owner, columns(ReviewCard).due
+    owner = columns(ReviewCard).owner
     return f"""
     SELECT c.{owner} AS user_id, 0 AS object_id, t.local_date::text AS period,
            jsonb_build_object('count', count(*)) AS context,
@@ -22,17 +39,17 @@ def _sql() -> str:
     FROM {ReviewCard._meta.db_table} c
     JOIN {user_table()} u ON u.id = c.{owner}
     JOIN tz_now t ON t.tz = u.{user_column("timezone")}
-    LEFT JOIN {ReviewSettings._meta.db_table} rs ON rs.{columns(ReviewSettings).user} = c.{owner}
-    WHERE c.{due} <= %(now)s AND rs.{columns(ReviewSettings).paused_since} IS NULL
+    {_settings_join("c", "rs")}
+    WHERE {_card_due("c", "rs")}
     GROUP BY c.{owner}, t.local_date
     """
 
 
 def _stale_sql() -> str:
-    owner, due = columns(ReviewCard).owner, columns(ReviewCard).due
+    owner = columns(ReviewCard).owner
     return f"""NOT EXISTS (
-        SELECT 1 FROM {ReviewCard._meta.db_table} c
-        WHERE c.{owner} = n.user_id AND c.{due} <= %(now)s)"""
+        SELECT 1 FROM {ReviewCard._meta.db_table} c {_settings_join("c", "rs")}
+        WHERE c.{owner} = n.user_id AND {_card_due("c", "rs")})"""
 
 
 @nudge_rules.register(Kind.CARDS_DUE, order=50)

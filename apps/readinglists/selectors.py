@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -18,6 +19,7 @@ from django.db.models import (
     Subquery,
     TextField,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
@@ -285,25 +287,46 @@ def search_items(*, user: User, query: str, limit: int = 50) -> list[Item]:
 # --- Maths review ----------------------------------------------------------------------
 
 
-def _not_paused(user: User) -> Q:
-    return ~Q(owner__review_settings__paused_since__isnull=False)
+def card_due_q(now: datetime) -> Q:
+    """The one definition of a card that is due, for every count, queue and figure:
+    its due time has come, it is not suspended, and its owner is not on a review pause.
+    The nudge rule's SQL (``nudges.py``) reads the same three conditions."""
+    return Q(due__lte=now, suspended=False, owner__review_settings__paused_since__isnull=True)
 
 
 def cards_due_count(*, user: User, now: datetime | None = None) -> int:
-    """Cards due now, 0 while the user is on a review pause; one query."""
+    """Cards due now (see ``card_due_q``); one query."""
     now = now or timezone.now()
-    return ReviewCard.objects.filter(owner=user, due__lte=now).filter(_not_paused(user)).count()
+    return ReviewCard.objects.filter(card_due_q(now), owner=user).count()
 
 
 def next_due_card(*, user: User, now: datetime | None = None) -> ReviewCard | None:
     now = now or timezone.now()
     return (
-        ReviewCard.objects.filter(owner=user, due__lte=now)
-        .filter(_not_paused(user))
+        ReviewCard.objects.filter(card_due_q(now), owner=user)
         .select_related("reading_item")
         .order_by("due", "pk")
         .first()
     )
+
+
+def cards_of(
+    *, user: User, query: str = "", topic: str = "", state: str = "all", now: datetime
+) -> QuerySet[ReviewCard]:
+    """One person's cards for the card list, filtered, each with ``is_due`` (by
+    ``card_due_q``), in due order; one query per page."""
+    cards = ReviewCard.objects.filter(owner=user).annotate(
+        is_due=Case(When(card_due_q(now), then=Value(True)), default=Value(False))
+    )
+    if query:
+        cards = cards.filter(Q(prompt__icontains=query) | Q(answer__icontains=query))
+    if topic:
+        cards = cards.filter(topic=topic)
+    if state == "due":
+        cards = cards.filter(card_due_q(now))
+    elif state == "suspended":
+        cards = cards.filter(suspended=True)
+    return cards.order_by("due", "pk")
 
 
 def retention_summary(*, user: User, days: int = 30, now: datetime | None = None) -> dict:
@@ -369,7 +392,7 @@ def deck_overview(*, user: User, now: datetime | None = None) -> list[dict]:
     rows = (
         ReviewCard.objects.filter(owner=user)
         .values("topic")
-        .annotate(cards=Count("pk"), due=Count("pk", filter=Q(due__lte=now)))
+        .annotate(cards=Count("pk"), due=Count("pk", filter=card_due_q(now)))
         .order_by("topic")
     )
     return list(rows)
@@ -386,7 +409,7 @@ def reading_figures(*, readers: QuerySet | list[int], now: datetime) -> dict[int
     """The ``reading`` figures of each of ``readers`` who has any, by reader id, counted
     as ``reading_progress`` counts them: items of the lists they own or are assigned
     (``total``), of which read or summarised (``done``) and in progress (``reading``);
-    review cards due (``cards_due``, none while paused) and the latest progress and
+    review cards due (``cards_due``, by ``card_due_q``) and the latest progress and
     review times (``last_progress``, ``last_review``). Three grouped queries."""
     owned = (
         Item.objects.filter(reading_list__owner_id__in=readers)
@@ -423,9 +446,7 @@ def reading_figures(*, readers: QuerySet | list[int], now: datetime) -> dict[int
         .order_by()
         .values(reader=F("owner_id"))
         .annotate(
-            cards_due=Count(
-                "pk", filter=Q(due__lte=now, owner__review_settings__paused_since__isnull=True)
-            ),
+            cards_due=Count("pk", filter=card_due_q(now)),
             last_review=Max("last_review"),
         )
     )

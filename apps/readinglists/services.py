@@ -394,6 +394,21 @@ def card_create(
     )
 
 
+def card_update(*, card: ReviewCard, prompt: str, answer: str, topic: str) -> ReviewCard:
+    """Change what a card says; its memory state and schedule stay."""
+    card.prompt, card.answer, card.topic = prompt.strip(), answer.strip(), topic
+    card.save(update_fields=["prompt", "answer", "topic"])
+    return card
+
+
+def card_set_suspended(*, card: ReviewCard, suspended: bool) -> ReviewCard:
+    """Suspend a card (never due, kept with its history) or bring it back. A card comes
+    back with the due date it had: if that has passed, it is due at once."""
+    card.suspended = suspended
+    card.save(update_fields=["suspended"])
+    return card
+
+
 def card_delete(*, card: ReviewCard) -> None:
     card.delete()
 

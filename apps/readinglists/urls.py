@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.readinglists import views, views_import, views_review
+from apps.readinglists import views, views_cards, views_import, views_review
 
 app_name = "readinglists"
 
@@ -32,7 +32,17 @@ urlpatterns = [
     path("review/session/", views_review.review_session, name="review_session"),
     path("review/starter-deck/", views_review.deck_add_starter, name="deck_add_starter"),
     path("review/cards/new/", views_review.card_create, name="card_create"),
-    path("review/cards/<int:pk>/delete/", views_review.card_delete, name="card_delete"),
+    path("review/cards/", views_cards.card_list, name="card_list"),
+    path("review/cards/import/", views_cards.card_import_upload, name="card_import_upload"),
+    path(
+        "review/cards/imports/<int:pk>/",
+        views_cards.card_import_preview,
+        name="card_import_preview",
+    ),
+    path("review/cards/<int:pk>/", views_cards.card_detail, name="card_detail"),
+    path("review/cards/<int:pk>/edit/", views_cards.card_edit, name="card_edit"),
+    path("review/cards/<int:pk>/suspend/", views_cards.card_suspend, name="card_suspend"),
+    path("review/cards/<int:pk>/delete/", views_cards.card_delete, name="card_delete"),
     path("review/cards/<int:pk>/reveal/", views_review.review_reveal, name="review_reveal"),
     path("review/cards/<int:pk>/grade/", views_review.review_grade, name="review_grade"),
     path("review/settings/", views_review.review_settings, name="review_settings"),

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from apps.matching.selectors import mentor_can_view
 from apps.readinglists import selectors
-from apps.readinglists.models import ImportDraft, Item, ReadingList, ReviewCard
+from apps.readinglists.models import CardImport, ImportDraft, Item, ReadingList, ReviewCard
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -59,6 +59,10 @@ def get_draft_for_user(user: User, pk: int) -> ImportDraft:
 
 def get_card_for_user(user: User, pk: int) -> ReviewCard:
     return get_object_or_404(ReviewCard.objects.select_related("reading_item"), pk=pk, owner=user)
+
+
+def get_card_import_for_user(user: User, pk: int) -> CardImport:
+    return get_object_or_404(CardImport, pk=pk, owner=user, confirmed_at__isnull=True)
 
 
 def get_mentee_for_mentor(user: User, pk: int) -> User:

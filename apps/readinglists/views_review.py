@@ -89,14 +89,6 @@ def card_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("readinglists:review_home")
 
 
-@require_POST
-def card_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    card = get_card_for_user(request.user, pk)
-    services.card_delete(card=card)
-    messages.success(request, "Card deleted.")
-    return redirect("readinglists:review_home")
-
-
 RATING_LABELS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
 

@@ -191,16 +191,20 @@ def draft_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     draft = _get_draft_for_user(request.user, pk, write=True)
     form = StageForm(request.POST)
     if not form.is_valid():
+        refusal = f"“{draft.title}” cannot move there: choose one of the listed stages."
         if request.htmx:
-            return HttpResponse("Unknown stage.", status=400)
-        messages.error(request, "Choose one of the listed stages.")
+            # The board as it stands, so a card dragged elsewhere is back in its stage.
+            context = _board_context(request, request.user)
+            context.update({"moved_pk": draft.pk, "refusal": refusal, "swapped": True})
+            return render(request, "research/draft_board.html#board", context)
+        messages.error(request, refusal)
         return redirect("research:draft_detail", pk=draft.pk)
     stage = Stage(form.cleaned_data["stage"])
     services.draft_change_stage(draft=draft, stage=stage, by=request.user)
     announcement = f"Moved “{draft.title}” to {stage.label}."
     if request.htmx:
         context = _board_context(request, request.user)
-        context.update({"moved_pk": draft.pk, "announcement": announcement})
+        context.update({"moved_pk": draft.pk, "announcement": announcement, "swapped": True})
         return render(request, "research/draft_board.html#board", context)
     messages.success(request, announcement)
     if request.POST.get("next") == "detail":

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.readinglists",
     "apps.research",
     "apps.conversations",
+    "apps.meetings",
     "apps.nudges",
     "apps.dashboards",
 ]

@@ -23,7 +23,7 @@ from apps.matching.models import (
     ProposedPair,
 )
 from apps.milestones.models import ActionItem
-from apps.readinglists.models import ImportDraft
+from apps.readinglists.models import CardImport, ImportDraft
 from tests.accounts.factories import UserFactory
 from tests.conversations.factories import MessageFactory
 from tests.matching.factories import (
@@ -33,6 +33,7 @@ from tests.matching.factories import (
     ProgrammeFactory,
     RoundFactory,
 )
+from tests.meetings.factories import ExceptionFactory, MeetingFactory, WeeklySlotFactory
 from tests.milestones.factories import CheckInFactory, MilestoneFactory, PlanFactory
 from tests.nudges.factories import NotificationFactory
 from tests.readinglists.factories import (
@@ -96,6 +97,11 @@ def _import_draft() -> dict[str, Any]:
     return {"pk": draft.pk}
 
 
+def _card_import() -> dict[str, Any]:
+    rows = [{"line": 1, "front": "Q", "back": "A", "topic": "other"}]
+    return {"pk": CardImport.objects.create(owner=UserFactory(is_student=True), rows=rows).pk}
+
+
 def _invitation() -> dict[str, Any]:
     invitation = CohortInvitation.objects.create(
         cohort=CohortFactory(), email="invitee@example.org", role=MemberRole.STUDENT
@@ -129,6 +135,7 @@ DRAFT = _pk(DraftFactory)
 CONTACT = _pk(ContactFactory)
 NOTIFICATION = _pk(NotificationFactory)
 PROGRAMME = _pk(ProgrammeFactory)
+MEETING = _pk(MeetingFactory)
 
 
 def _mentee() -> dict[str, Any]:
@@ -223,9 +230,17 @@ ROUTE_OBJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     ),
     "readinglists:mentee_reading": lambda: {"user_pk": MentorshipFactory().student_id},
     **dict.fromkeys(
-        ["readinglists:card_delete", "readinglists:review_reveal", "readinglists:review_grade"],
+        [
+            "readinglists:card_detail",
+            "readinglists:card_edit",
+            "readinglists:card_suspend",
+            "readinglists:card_delete",
+            "readinglists:review_reveal",
+            "readinglists:review_grade",
+        ],
         CARD,
     ),
+    "readinglists:card_import_preview": _card_import,
     **dict.fromkeys(
         [
             "research:draft_detail",
@@ -249,6 +264,21 @@ ROUTE_OBJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     **dict.fromkeys(["dashboards:programme", "dashboards:programme_csv"], PROGRAMME),
     **dict.fromkeys(["conversations:thread", "conversations:send"], MENTORSHIP),
     "conversations:message_edit": _pk(MessageFactory),
+    **dict.fromkeys(
+        [
+            "meetings:meeting_detail",
+            "meetings:meeting_reschedule",
+            "meetings:meeting_cancel",
+            "meetings:meeting_ics",
+            "meetings:meeting_checkin",
+        ],
+        MEETING,
+    ),
+    # A mentor with published availability, booked through by someone who is not
+    # their active mentee.
+    "meetings:meeting_book": lambda: {"mentor_id": WeeklySlotFactory().mentor_id},
+    "meetings:weekly_slot_delete": _pk(WeeklySlotFactory),
+    "meetings:exception_delete": _pk(ExceptionFactory),
 }
 
 

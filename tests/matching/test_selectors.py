@@ -1,10 +1,12 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from apps.matching.models import Mentorship
 from apps.matching.selectors import (
     active_mentorship,
     mentee_ids_sharing,
     mentor_can_view,
+    sharing_decisions,
 )
 from tests.accounts.factories import UserFactory
 from tests.matching.factories import MentorshipFactory
@@ -34,3 +36,21 @@ def test_mentee_ids_sharing_lists_only_mentees_sharing_the_area(student, mentor)
     assert set(
         mentee_ids_sharing(mentor=mentor, area="reading").values_list("student_id", flat=True)
     ) == {sharing.pk}
+
+
+def test_sharing_decisions_agree_with_the_one_area_selector(mentor):
+    reading_only = MentorshipFactory(mentor=mentor, share_reading=True, share_plan=False).student
+    both = MentorshipFactory(mentor=mentor, share_reading=True, share_plan=True).student
+    MentorshipFactory(mentor=mentor, status="ended", share_reading=True, share_plan=True)
+    MentorshipFactory(mentor=mentor, status="pending", share_reading=True, share_plan=True)
+    areas = ["plan", "reading", "papers"]
+    rows = Mentorship.objects.filter(mentor=mentor).values(
+        "student_id", **sharing_decisions(areas=areas)
+    )
+    by_area = {area: {r["student_id"] for r in rows if r[f"shares_{area}"]} for area in areas}
+    assert by_area == {
+        area: set(mentee_ids_sharing(mentor=mentor, area=area).values_list("student_id", flat=True))
+        for area in areas
+    }
+    assert by_area["reading"] == {reading_only.pk, both.pk}
+    assert by_area["plan"] == {both.pk}

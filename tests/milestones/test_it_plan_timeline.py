@@ -45,7 +45,10 @@ def test_timeline_svg_has_years_today_dependencies_and_a_text_alternative(client
     html = client.get(reverse("milestones:plan_timeline", args=[plan.pk])).content.decode()
 
     assert '<svg class="timeline"' in html
-    assert 'role="img"' in html
+    # A group whose milestones are named links, not an image hiding them.
+    assert 'role="group" aria-labelledby="timeline-title"' in html
+    assert "A group, not an image" not in html  # the template's comment stays out of the page
+    assert 'aria-label="Read &lt;b&gt;papers&lt;/b&gt; — Done, due' in html
     assert 'class="tl-today"' in html
     assert html.count('class="tl-edge"') == 1
     assert f">{plan.start_date.year}</text>" in html

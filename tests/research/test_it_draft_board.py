@@ -34,6 +34,11 @@ def test_board_groups_drafts_by_stage_with_move_buttons(client, student):
     assert "Move “In outline” to Drafting" in html
     assert "Move “Under review” to Accepted" in html
     assert "Move “Under review” to Rejected" in html
+    # Cards can also be dragged: every stage is a drop target, each card says where to post.
+    assert "data-board-drag" in html
+    assert "sortable-1.15.7.min.js" in html
+    assert html.count('class="board-cards" data-stage=') == len(Stage)
+    assert html.count("data-move-url=") == 2
 
 
 def test_mentor_sees_a_read_only_board(client, student, sharing_mentor):
@@ -42,6 +47,9 @@ def test_mentor_sees_a_read_only_board(client, student, sharing_mentor):
     html = client.get(f"{URL}?owner={student.pk}").content.decode()
     assert "Shared paper" in html
     assert "Move “Shared paper”" not in html
+    assert "data-board-drag" not in html
+    assert "data-move-url" not in html
+    assert "sortable" not in html
 
 
 def test_garbage_owner_parameter_is_404(client, student):

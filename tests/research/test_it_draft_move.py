@@ -38,18 +38,45 @@ def test_htmx_move_returns_the_board_with_an_announcement(client, student):
     assert "<html" not in html
     assert 'hx-swap-oob="true"' in html
     assert "Moved “Moving paper” to Outline." in html
+    # A refusal shown before is cleared by a move that worked.
+    assert (
+        'id="board-error" class="message message-error" role="alert" hx-swap-oob="true" hidden'
+        in html
+    )
     assert "data-autofocus" in html
     draft.refresh_from_db()
     assert draft.stage == Stage.OUTLINE
 
 
 def test_unknown_stage_changes_nothing(client, student):
-    draft = DraftFactory(owner=student, stage=Stage.IDEA)
+    draft = DraftFactory(owner=student, title="Staying put", stage=Stage.IDEA)
     client.force_login(student)
     url = reverse("research:draft_move", args=[draft.pk])
-    assert client.post(url, {"stage": "bogus"}, headers={"HX-Request": "true"}).status_code == 400
     response = client.post(url, {"stage": "bogus"}, follow=True)
-    assert "Choose one of the listed stages" in response.content.decode()
+    assert "“Staying put” cannot move there: choose one of the listed stages." in (
+        response.content.decode()
+    )
+    draft.refresh_from_db()
+    assert draft.stage == Stage.IDEA
+    assert draft.stage_changes.count() == 1
+
+
+def test_htmx_refusal_returns_the_board_as_it_stands_with_the_reason(client, student):
+    # A card dragged onto a stage the server refuses goes back where the board says it is.
+    draft = DraftFactory(owner=student, title="Staying put", stage=Stage.IDEA)
+    client.force_login(student)
+    url = reverse("research:draft_move", args=[draft.pk])
+    response = client.post(url, {"stage": "bogus"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert (
+        '<p id="board-error" class="message message-error" role="alert" hx-swap-oob="true">'
+        "“Staying put” cannot move there: choose one of the listed stages.</p>"
+    ) in html
+    idea_column = html[html.index(f'data-stage="{Stage.IDEA}"') :]
+    assert idea_column.index(f'id="draft-{draft.pk}"') < idea_column.index("</ul>")
+    assert "Moved" not in html
     draft.refresh_from_db()
     assert draft.stage == Stage.IDEA
     assert draft.stage_changes.count() == 1

@@ -31,6 +31,7 @@ from tests.matching.factories import (
     MentorshipFactory,
     RoundFactory,
 )
+from tests.meetings.factories import MeetingFactory
 from tests.milestones.factories import CheckInFactory, MilestoneFactory, PlanFactory
 from tests.nudges.factories import NotificationFactory, OutboxFactory
 from tests.readinglists.factories import ReadingListFactory
@@ -62,6 +63,7 @@ EXPORT = {
     "readinglists.Progress": "reading.progress",
     "readinglists.Assignment": "reading.assignments",
     "readinglists.ImportDraft": "reading.pending_imports",
+    "readinglists.CardImport": "reading.pending_card_imports",
     "readinglists.ReviewCard": "reading.review_cards",
     "readinglists.ReviewLog": "reading.review_log",
     "readinglists.ReviewSettings": "not exported: scheduling settings of the review deck",
@@ -78,6 +80,10 @@ EXPORT = {
     "conversations.ReadMark": "conversations.read_positions",
     "conversations.EarlyExpiry": "not exported: it is the expired request's status, "
     "which matching.mentorships holds",
+    "meetings.AvailabilitySettings": "meetings.availability",
+    "meetings.WeeklySlot": "meetings.availability",
+    "meetings.AvailabilityException": "meetings.availability",
+    "meetings.Meeting": "meetings.meetings",
 }
 
 # Columns that do not cascade from the person, and what deletion does about them.
@@ -96,6 +102,10 @@ NOT_CASCADING = {
     "research.Contact.email": "a contact's address; the contact cascades from its owner",
     "account.EmailAddress.email": "cascades from the person",
     "accounts.User.email": "the person's own row",
+    "meetings.Meeting.booked_by": "set null; the meeting cascades from both its people",
+    "meetings.Meeting.rescheduled_by": "set null; the meeting cascades from both its people",
+    "meetings.Meeting.cancelled_by": "set null; the meeting cascades from both its people",
+    "meetings.Meeting.agenda_updated_by": "set null; the meeting cascades from both its people",
 }
 
 
@@ -199,6 +209,15 @@ def _full_life(person: User) -> dict[str, object]:
         kind=Kind.MESSAGE_RECEIVED,
         object_id=message.pk,
         context={"sender": person.display_name, "excerpt": message.body, "truncated": False},
+    )
+    # A meeting with the mentor, and the mentor's reminder of it, naming the person.
+    meeting = MeetingFactory(mentorship=mentorship, purpose="Plan the PhD applications")
+    NotificationFactory(
+        user=mentor,
+        kind=Kind.MEETING_REMINDER,
+        object_id=meeting.pk,
+        period="h24-202612070900",
+        context={"other": person.display_name, "hours": 24, "purpose": meeting.purpose},
     )
     unrelated = NotificationFactory(user=mentor, title="Finish your own milestone")
     return {"mentor": mentor, "unrelated": unrelated}
