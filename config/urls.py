@@ -16,6 +16,7 @@ urlpatterns = [
     path("mentors/", include("apps.matching.urls")),
     path("reading/", include("apps.readinglists.urls")),
     path("research/", include("apps.research.urls")),
+    path("messages/", include("apps.conversations.urls")),
     path("meetings/", include("apps.meetings.urls")),
     path("nudges/", include("apps.nudges.urls")),
     path("dashboards/", include("apps.dashboards.urls")),

@@ -4,8 +4,9 @@ Each app declares its contribution in a module of its own (``exports.py`` for th
 personal data download and for what account deletion must erase beyond cascades,
 ``demo.py`` for demo data, ``calendar.py`` for the personal calendar feed,
 ``nudges.py`` for nudge rules, ``lifecycle.py`` for what happens when a mentorship
-ends, ``agenda.py`` for a meeting's drafted agenda) by decorating a function with the
-matching registry.
+ends, ``agenda.py`` for a meeting's drafted agenda, ``mentors.py`` for facts shown
+about mentors, ``navigation.py`` for counts beside navigation entries) by decorating a
+function with the matching registry.
 The registries import those modules on first use, so no central list needs editing.
 """
 
@@ -48,6 +49,9 @@ personal_data_erasers = Registry("exports")
 demo_seeders = Registry("demo")
 # fn(user, calendar) -> None; adds VEVENTs to an icalendar.Calendar
 calendar_sources = Registry("calendar")
+# fn(user) -> int, registered under a navigation entry's URL name: the count shown
+# beside it (unread, waiting); one query at most, run only if the page shows it
+nav_badges = Registry("navigation")
 # fn(*, mentorship, by, now) -> None; run in the transaction that ends an active
 # mentorship, so that what belongs to the pair (its upcoming meetings) ends with it
 mentorship_end_hooks = Registry("lifecycle")
@@ -66,6 +70,12 @@ dashboard_figures = Registry("dashboards")
 # template reads its data as ``section``. A section must show counts and answers meant
 # for coordinators only, from a fixed number of queries.
 programme_sections = Registry("dashboards")
+
+# fn(*, now) -> (label, one-sentence explanation, boolean expression on a mentor whose id
+# is ``OuterRef("user_id")``):
+# a fact about the mentor shown where students choose one (the search and the mentor's
+# page), computed for every listed mentor in the listing's own query
+mentor_flags = Registry("mentors")
 
 # fn() -> apps.nudges.rules.Rule, registered under the rule's kind; ``order`` sets the
 # order in which the sweep runs the rules

@@ -7,12 +7,14 @@ outreach) only while the mentorship is active and only if the mentee shares that
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
+from django.utils import timezone
 
+from apps.core.registry import mentor_flags
 from apps.matching import features as feature_records
 from apps.matching import fit
 from apps.matching.fit import PairFit
@@ -217,7 +219,7 @@ def mentor_fit(*, viewer: User, mentor_id: int) -> MentorResult | None:
 
 
 def _mentor_profiles(viewer: User) -> QuerySet[MentorProfile]:
-    return (
+    profiles = (
         MentorProfile.objects.filter(user__is_mentor=True, user__is_active=True)
         .exclude(user=viewer)
         .select_related("user")
@@ -228,6 +230,16 @@ def _mentor_profiles(viewer: User) -> QuerySet[MentorProfile]:
             )
         )
     )
+    # Facts other apps establish about mentors (slow to respond), in this same query.
+    now = timezone.now()
+    for name, build in mentor_flags.items():
+        profiles = profiles.annotate(**{f"flag_{name}": build(now=now)[2]})
+    return profiles
+
+
+def _flag_labels() -> dict[str, tuple[str, str]]:
+    now = timezone.now()
+    return {name: build(now=now)[:2] for name, build in mentor_flags.items()}
 
 
 def _scored(viewer: User, profiles: list[MentorProfile]) -> list[MentorResult]:
@@ -235,13 +247,17 @@ def _scored(viewer: User, profiles: list[MentorProfile]) -> list[MentorResult]:
         return []
     prefs = StudentPreferences.objects.filter(user=viewer).first()
     student = feature_records.student_features(viewer, prefs)
+    labels = _flag_labels()
     results = []
     for profile in profiles:
         free_places = max(0, profile.capacity - profile.active_count)  # type: ignore[attr-defined]
         mentor = feature_records.mentor_features(profile, free_places=free_places)
         results.append(
             MentorResult(
-                profile=profile, fit=fit.pair_fit(student, mentor), free_places=free_places
+                profile=profile,
+                fit=fit.pair_fit(student, mentor),
+                free_places=free_places,
+                flags=[label for name, label in labels.items() if getattr(profile, f"flag_{name}")],
             )
         )
     return results
@@ -252,6 +268,8 @@ class MentorResult:
     profile: MentorProfile
     fit: PairFit
     free_places: int
+    # (label, explanation) of each flag raised about the mentor ("Slow to respond").
+    flags: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def percent(self) -> int:

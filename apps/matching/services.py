@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.core.registry import mentorship_end_hooks
@@ -251,6 +252,22 @@ def mentorship_expire_due(*, now: dt.datetime | None = None) -> int:
     return Mentorship.objects.filter(status=Status.PENDING, expires_at__lte=now).update(
         status=Status.EXPIRED, ended_at=now
     )
+
+
+@transaction.atomic
+def mentorships_expire_early(*, mentors: Q, now: dt.datetime) -> list[Mentorship]:
+    """Expire now the pending requests to the mentors ``mentors`` selects (a filter on
+    ``mentor_id``), returns them. Rows are locked as
+    acceptance locks them, so a request being accepted at this moment is left alone
+    (skipped) and one accepted just before is no longer pending."""
+    pending = Mentorship.objects.filter(mentors, status=Status.PENDING)
+    locked = list(pending.select_for_update(skip_locked=True).order_by("pk"))
+    Mentorship.objects.filter(pk__in=[m.pk for m in locked]).update(
+        status=Status.EXPIRED, ended_at=now
+    )
+    for mentorship in locked:
+        mentorship.status, mentorship.ended_at = Status.EXPIRED, now
+    return locked
 
 
 def mentorship_update_sharing(

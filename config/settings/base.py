@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "apps.milestones",
     "apps.readinglists",
     "apps.research",
+    "apps.conversations",
     "apps.meetings",
     "apps.nudges",
     "apps.dashboards",
@@ -176,6 +177,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "nudges-sweep": {"task": "nudges.sweep", "schedule": 60.0, "options": {"expires": 55}},
     # Matching: pending mentorship requests past PACER_REQUEST_EXPIRY_DAYS become expired.
     "matching-expire-requests": {"task": "matching.expire_pending_requests", "schedule": 900.0},
+    # Messages: pending requests to mentors slow to respond close early (and kindly).
+    "conversations-expire-slow-requests": {
+        "task": "conversations.expire_slow_requests",
+        "schedule": 900.0,
+        "options": {"expires": 850},
+    },
 }
 if VENUES_SOURCE_URL:
     # Venues: the catalogue refreshed once a day, at 04:17 UTC, off the hour when the
@@ -340,6 +347,9 @@ LOGGING = {
 # Pacer's own knobs.
 PACER_MAX_PENDING_REQUESTS = env_int("PACER_MAX_PENDING_REQUESTS", 3)
 PACER_REQUEST_EXPIRY_DAYS = env_int("PACER_REQUEST_EXPIRY_DAYS", 14)
+# A mentor who leaves a request or a mentee's message unanswered this many days is shown
+# as slow to respond, and their pending requests close early.
+PACER_SLOW_RESPONSE_DAYS = env_int("PACER_SLOW_RESPONSE_DAYS", 7)
 
 # Nudges: delivery knobs. A claimed outbox row whose worker has not marked it sent within
 # the lease falls due again (the worker is presumed dead); a batch must send well within it.

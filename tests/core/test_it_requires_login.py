@@ -25,6 +25,7 @@ from apps.matching.models import (
 from apps.milestones.models import ActionItem
 from apps.readinglists.models import CardImport, ImportDraft
 from tests.accounts.factories import UserFactory
+from tests.conversations.factories import MessageFactory
 from tests.matching.factories import (
     CohortFactory,
     MentorProfileFactory,
@@ -271,6 +272,8 @@ ROUTE_OBJECTS: dict[str, Callable[[], dict[str, Any]]] = {
     **dict.fromkeys(["nudges:mark_read", "nudges:snooze"], NOTIFICATION),
     **dict.fromkeys(["dashboards:mentee", "dashboards:mentee_comment"], _mentee),
     **dict.fromkeys(["dashboards:programme", "dashboards:programme_csv"], PROGRAMME),
+    **dict.fromkeys(["conversations:thread", "conversations:send"], MENTORSHIP),
+    "conversations:message_edit": _pk(MessageFactory),
     **dict.fromkeys(
         [
             "meetings:meeting_detail",

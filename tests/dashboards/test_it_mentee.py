@@ -171,6 +171,6 @@ def test_query_count_does_not_grow_with_rows(client, django_assert_num_queries, 
     # Session, user, mentorship (twice: the access check, then with both people), the
     # figures (plan 1, papers 1, reading 3), plans, open milestones, comments, check-ins,
     # drafts, outreach counts, follow-ups and private notes, then the milestones open to
-    # comment.
-    with django_assert_num_queries(18):
+    # comment, and the unread-messages badge.
+    with django_assert_num_queries(19):
         assert client.get(_url(student)).status_code == 200

@@ -223,8 +223,9 @@ def test_mentor_home_query_count_does_not_grow(client, django_assert_num_queries
     _mentor_with_week(mentor, size)
     client.force_login(mentor)
     # Session, user, the mentor table's mentorships, figures and completions (7), then
-    # requests, milestones due, check-ins, cadence and comments.
-    with django_assert_num_queries(14):
+    # requests, milestones due, check-ins, cadence and comments, and the unread-messages
+    # badge.
+    with django_assert_num_queries(15):
         response = client.get(URL)
     assert len(response.context["mentor_home"]["checkins"]) == size
 

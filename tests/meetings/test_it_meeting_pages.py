@@ -255,8 +255,9 @@ def test_it_keeps_the_list_query_count_constant(client, frozen, mentorship, avai
     url = reverse("meetings:meeting_list")
     _grow(mentorship, 1)
     client.get(url)
-    # Five, and one for the past meetings awaiting the viewer's feedback.
-    with django_assert_num_queries(6) as small:
+    # Five, one for the past meetings awaiting the viewer's feedback, and the
+    # unread-messages badge.
+    with django_assert_num_queries(7) as small:
         client.get(url)
     _grow(mentorship, 12, first=1)
     with django_assert_num_queries(len(small.captured_queries)):
@@ -269,7 +270,7 @@ def test_it_keeps_the_booking_page_query_count_constant(client, frozen, mentorsh
     url = reverse("meetings:meeting_book", args=[mentorship.mentor_id])
     _grow(mentorship, 1)
     client.get(url)
-    with django_assert_num_queries(8) as small:
+    with django_assert_num_queries(9) as small:  # with the unread-messages badge
         client.get(url)
     _grow(mentorship, 3, first=1)
     for weekday in (5, 6):

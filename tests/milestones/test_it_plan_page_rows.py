@@ -13,8 +13,8 @@ from tests.milestones.factories import MilestoneFactory, PlanFactory
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
 # Session, user, plan, milestones, their dependencies, progress (two), the add form's
-# "has milestones to depend on" check.
-PLAN_PAGE_QUERIES = 8
+# "has milestones to depend on" check, the unread-messages badge.
+PLAN_PAGE_QUERIES = 9
 
 
 def _plan_with(n, owner):

@@ -80,10 +80,11 @@ def test_it_keeps_the_query_count_flat(client, student, django_assert_num_querie
     client.get(LIST)  # warm the session
 
     ReviewCardFactory.create_batch(3, owner=student)
-    with django_assert_num_queries(5):  # session, user, settings, count, page
+    # session, user, settings, count, page, the unread-messages badge
+    with django_assert_num_queries(6):
         client.get(LIST)
     ReviewCardFactory.create_batch(40, owner=student, suspended=True)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(LIST, {"page": 2})
 
 

@@ -99,6 +99,6 @@ def test_query_count_is_constant(client, student, size, django_assert_num_querie
         InteractionFactory(contact=contact)
     client.force_login(student)
     client.get(URL)
-    # session, user, contacts with counts, follow-ups due
-    with django_assert_num_queries(4):
+    # session, user, contacts with counts, follow-ups due, the unread-messages badge
+    with django_assert_num_queries(5):
         client.get(URL)

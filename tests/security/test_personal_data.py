@@ -24,6 +24,7 @@ from apps.matching.models import CohortInvitation, CoordinatorInvitation, Propos
 from apps.nudges.models import Kind, Notification, OutboxMessage, Snooze
 from apps.readinglists.models import ImportCandidate, ImportDraft
 from tests.accounts.factories import UserFactory
+from tests.conversations.factories import MessageFactory
 from tests.matching.factories import (
     CohortFactory,
     MembershipFactory,
@@ -75,6 +76,10 @@ EXPORT = {
     "nudges.Snooze": "nudges.snoozes",
     "nudges.Notification": "nudges.notifications",
     "nudges.OutboxMessage": "nudges.emails",
+    "conversations.Message": "conversations.messages",
+    "conversations.ReadMark": "conversations.read_positions",
+    "conversations.EarlyExpiry": "not exported: it is the expired request's status, "
+    "which matching.mentorships holds",
     "meetings.AvailabilitySettings": "meetings.availability",
     "meetings.WeeklySlot": "meetings.availability",
     "meetings.AvailabilityException": "meetings.availability",
@@ -197,6 +202,15 @@ def _full_life(person: User) -> dict[str, object]:
             ],
         },
     )  # fmt: skip
+    # The mentor's notice of a message the person wrote, quoting them by name.
+    message = MessageFactory(mentorship=mentorship, author=person, body="See you Thursday")
+    MessageFactory(mentorship=mentorship, author=mentor, body="Reply")
+    NotificationFactory(
+        user=mentor,
+        kind=Kind.MESSAGE_RECEIVED,
+        object_id=message.pk,
+        context={"sender": person.display_name, "excerpt": message.body, "truncated": False},
+    )
     # A meeting with the mentor, and the mentor's reminder of it, naming the person.
     meeting = MeetingFactory(mentorship=mentorship, purpose="Plan the PhD applications")
     NotificationFactory(
@@ -226,6 +240,7 @@ def test_the_download_holds_the_rows_the_review_found_missing(client):
     assert data["nudges"]["snoozes"][0]["kind"] == Kind.MILESTONE_DUE
     assert data["reading"]["pending_imports"][0]["filename"] == "refs.bib"
     assert data["reading"]["pending_imports"][0]["entries"] == [{"title": "Pending paper"}]
+    assert [m["body"] for m in data["conversations"]["messages"]] == ["See you Thursday"]
 
 
 def _rows_naming(person_id: int, email: str, name: str) -> list[str]:
