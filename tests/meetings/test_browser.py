@@ -1,6 +1,7 @@
 """Journey: a mentor in London publishes availability; a mentee in Los Angeles books a
 slot; both see the meeting in their own local time; the invitation email carries a
-valid .ics; the booking page works on a phone-sized screen."""
+valid .ics; the booking page works on a phone-sized screen; the reminder a day before
+reaches the mentor's notifications; after the meeting the mentor gives feedback."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ import zoneinfo
 
 import icalendar
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from apps.matching.models import Mentorship
-from apps.meetings.models import Meeting
+from apps.meetings.models import Meeting, MeetingFeedback
+from apps.nudges.services import nudges_sweep
 from tests.accounts.factories import UserFactory
 from tests.milestones.factories import MilestoneFactory
 
@@ -117,3 +120,19 @@ def test_mentor_publishes_mentee_books_across_zones(page, browser, live_server, 
         assert str(event["UID"]) == meeting.ical_uid
         assert event.decoded("DTSTART") == meeting.start
         assert str(event["LOCATION"]) == "Video call"
+
+    # A day before, the sweep writes the reminder; the mentor finds it among their nudges.
+    nudges_sweep(now=meeting.start - dt.timedelta(hours=23, minutes=30))
+    page.goto("/nudges/")
+    expect(page.get_by_text("Meeting with Sam Student on").first).to_be_visible()
+
+    # After the meeting, the mentor answers the prompt in a few clicks.
+    with time_machine.travel(meeting.end + dt.timedelta(hours=1), tick=True):
+        page.goto("/meetings/")
+        page.get_by_role("link", name="How was this meeting? Answer in 30 seconds").click()
+        page.get_by_role("radio", name="5", exact=True).check()
+        page.get_by_role("radio", name="Good fit", exact=True).check()
+        page.get_by_role("button", name="Send feedback").click()
+        expect(page.get_by_text("Thank you: your feedback is saved.")).to_be_visible()
+    answer = MeetingFeedback.objects.get(meeting=meeting, author=mentor)
+    assert (answer.useful, answer.fit) == (5, "good")
