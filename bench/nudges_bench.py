@@ -126,8 +126,8 @@ def seed(students: int, now: datetime) -> None:
     execute(
         """
         INSERT INTO readinglists_reviewcard (topic, kind, prompt, answer, starter_key, state,
-            due, created_at, owner_id)
-        SELECT 'other', 'qa', 'Prompt', '', '', 2,
+            suspended, due, created_at, owner_id)
+        SELECT 'other', 'qa', 'Prompt', '', '', 2, false,
                %(now)s + ((((u.id * 31 + k * 17) %% 180) - 1) || ' days')::interval
                  + interval '1 hour',
                now(), u.id
