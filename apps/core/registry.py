@@ -70,6 +70,10 @@ dashboard_figures = Registry("dashboards")
 # template reads its data as ``section``. A section must show counts and answers meant
 # for coordinators only, from a fixed number of queries.
 programme_sections = Registry("dashboards")
+# Sections of a person's home from other apps (their meetings this week):
+# fn(*, user, now) -> {"template": name, "context": {...}} or None when there is nothing
+# to show, from one query at most; the template reads its data as ``section``.
+home_sections = Registry("home")
 
 # fn(*, now) -> (label, one-sentence explanation, boolean expression on a mentor whose id
 # is ``OuterRef("user_id")``):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.http import AuthenticatedHttpRequest
 from apps.core.csv_export import csv_safe
-from apps.core.registry import programme_sections
+from apps.core.registry import home_sections, programme_sections
 from apps.dashboards import coordinator as coordinator_selectors
 from apps.dashboards import home as home_selectors
 from apps.dashboards import role_homes, selectors, services
@@ -75,6 +75,9 @@ def _home_context(user) -> dict:
         context["mentor_home"] = role_homes.mentor_home(mentor=user)
     if "coordinator" in roles:
         context["programmes"] = role_homes.coordinator_home(user=user)
+    now = timezone.now()
+    sections = (section(user=user, now=now) for _name, section in home_sections.items())
+    context["sections"] = [s for s in sections if s]
     return context
 
 

@@ -222,8 +222,8 @@ def test_query_count_does_not_grow_with_rows(client, django_assert_num_queries, 
     # Session, user, the student home (13: facts, figures, milestones, drafts, follow-ups,
     # categories, comments), the mentor's week (11: the mentor table's mentorships,
     # figures and completions, requests, milestones due, check-ins, cadence, comments)
-    # and the coordinator's (8: programmes, student figures, rounds, invitations), and
-    # the unread-messages badge.
-    with django_assert_num_queries(33):
+    # and the coordinator's (8: programmes, student figures, rounds, invitations), the
+    # meetings this week and the unread-messages badge.
+    with django_assert_num_queries(34):
         response = client.get(URL)
     assert response.status_code == 200

@@ -223,9 +223,9 @@ def test_mentor_home_query_count_does_not_grow(client, django_assert_num_queries
     _mentor_with_week(mentor, size)
     client.force_login(mentor)
     # Session, user, the mentor table's mentorships, figures and completions (7), then
-    # requests, milestones due, check-ins, cadence and comments, and the unread-messages
-    # badge.
-    with django_assert_num_queries(15):
+    # requests, milestones due, check-ins, cadence and comments, the meetings this week
+    # and the unread-messages badge.
+    with django_assert_num_queries(16):
         response = client.get(URL)
     assert len(response.context["mentor_home"]["checkins"]) == size
 
@@ -243,7 +243,8 @@ def test_coordinator_home_query_count_does_not_grow(
         MatchingRound.objects.create(cohort=cohort, name=f"R{i}", status="open")
         CohortInvitation.objects.create(cohort=cohort, email=f"x{i}@example.org", role="mentor")
     client.force_login(coordinator)
-    # Session, user, programmes, student figures (3), rounds, two kinds of invitation.
-    with django_assert_num_queries(9):
+    # Session, user, programmes, student figures (3), rounds, two kinds of invitation,
+    # and the meetings this week.
+    with django_assert_num_queries(10):
         response = client.get(URL)
     assert len(response.context["programmes"]) == size
