@@ -21,15 +21,21 @@ def _status_posts(page) -> list[str]:
     return posts
 
 
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_arrow_keys_browse_and_enter_saves_once(page, browser_login, student):
+def _open_status(page, browser_login, student) -> tuple[Milestone, list[str]]:
+    """A planned milestone's row opened on its plan, and the status posts recorded from
+    then on."""
     plan = PlanFactory(owner=student)
     milestone = MilestoneFactory(plan=plan, title=TITLE, status=Status.PLANNED)
     browser_login(page, student)
     page.goto(f"/plans/{plan.pk}/")
     open_row(page, TITLE)
-    posts = _status_posts(page)
+    return milestone, _status_posts(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_arrow_keys_browse_and_enter_saves_once(page, browser_login, student):
+    milestone, posts = _open_status(page, browser_login, student)
     select = page.get_by_label(f"Status of “{TITLE}”")
 
     select.focus()
@@ -51,12 +57,7 @@ def test_arrow_keys_browse_and_enter_saves_once(page, browser_login, student):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_leaving_the_select_commits_and_escape_puts_the_choice_back(page, browser_login, student):
-    plan = PlanFactory(owner=student)
-    milestone = MilestoneFactory(plan=plan, title=TITLE, status=Status.PLANNED)
-    browser_login(page, student)
-    page.goto(f"/plans/{plan.pk}/")
-    open_row(page, TITLE)
-    posts = _status_posts(page)
+    milestone, posts = _open_status(page, browser_login, student)
     select = page.get_by_label(f"Status of “{TITLE}”")
 
     select.focus()
@@ -79,12 +80,7 @@ def test_leaving_the_select_commits_and_escape_puts_the_choice_back(page, browse
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_choice_picked_from_the_list_saves_at_once(page, browser_login, student):
-    plan = PlanFactory(owner=student)
-    milestone = MilestoneFactory(plan=plan, title=TITLE, status=Status.PLANNED)
-    browser_login(page, student)
-    page.goto(f"/plans/{plan.pk}/")
-    open_row(page, TITLE)
-    posts = _status_posts(page)
+    milestone, posts = _open_status(page, browser_login, student)
 
     with page.expect_request(_is_status_post):
         page.get_by_label(f"Status of “{TITLE}”").select_option("in_progress")
