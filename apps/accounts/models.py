@@ -99,6 +99,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.display_name or self.email.split("@", 1)[0]
 
     @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The person's time zone, UTC when none (or an unknown one) is set."""
+        try:
+            return zoneinfo.ZoneInfo(self.timezone or "UTC")
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
+    @property
     def greeting_name(self) -> str:
         """How Pacer addresses the person themselves: the name they gave, or "" before
         onboarding, so that greetings stay neutral instead of using their address."""

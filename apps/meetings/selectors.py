@@ -29,10 +29,7 @@ if TYPE_CHECKING:
 
 
 def zone_of(user: User) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(user.timezone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+    return user.zone
 
 
 # --- Availability -----------------------------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.models import User
+from apps.core.forms import add_service_errors
 from apps.matching.selectors import mentor_can_view
 from apps.meetings import invitations, selectors, services
 from apps.meetings.feedback import awaiting_feedback_ids, feedback_due
@@ -44,14 +44,6 @@ def _get_mentorship_for_booking(user: User, mentor_id: int):
     if mentorship is None:
         raise Http404("No such mentor.")
     return mentorship
-
-
-def _add_errors(form: BaseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- List ---------------------------------------------------------------------------------
@@ -90,7 +82,7 @@ def meeting_book(request: AuthenticatedHttpRequest, mentor_id: int) -> HttpRespo
                 purpose=form.cleaned_data["purpose"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Meeting booked. You both have an invitation by email.")
             return redirect("meetings:meeting_detail", pk=meeting.pk)
@@ -153,7 +145,7 @@ def _agenda_post(request: AuthenticatedHttpRequest, meeting: Meeting) -> HttpRes
                 meeting=meeting, by=request.user, agenda=form.cleaned_data["agenda"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             saved = True
             meeting = _get_meeting_for_user(request.user, meeting.pk)
@@ -181,7 +173,7 @@ def meeting_reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Meeting moved. You both have the updated invitation.")
             return redirect("meetings:meeting_detail", pk=meeting.pk)
@@ -220,7 +212,7 @@ def meeting_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 meeting=meeting, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Meeting cancelled. You both have the cancellation.")
             return redirect("meetings:meeting_detail", pk=meeting.pk)
@@ -272,7 +264,7 @@ def meeting_checkin(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 action_items=data["action_items"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Check-in saved. Its action items can become milestones.")
             return redirect("milestones:checkin_list", pk=checkin.plan_id)

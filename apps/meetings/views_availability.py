@@ -12,10 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.models import User
+from apps.core.forms import add_service_errors
 from apps.meetings import availability, selectors
 from apps.meetings.forms import AvailabilitySettingsForm, ExceptionForm, WeeklySlotForm
 from apps.meetings.models import AvailabilityException, AvailabilitySettings, WeeklySlot
-from apps.meetings.views import _add_errors
 
 # Three forms share the page: each its own element ids, so every label finds its field.
 RULES_ID, SLOT_ID, EXCEPTION_ID = "rules_%s", "slot_%s", "exception_%s"
@@ -29,15 +29,17 @@ def _get_exception_for_user(user: User, pk: int) -> AvailabilityException:
     return get_object_or_404(AvailabilityException, pk=pk, mentor=user)
 
 
-def _zone(user: User):
-    settings = selectors.availability_settings(mentor=user)
+def _zone(user: User, settings: AvailabilitySettings | None = None):
+    """The zone the mentor's availability is written in: their booking rules' own, or
+    their profile's before they have published any."""
+    settings = settings or selectors.availability_settings(mentor=user)
     return settings.zone() if settings else selectors.zone_of(user)
 
 
 def _page(request: AuthenticatedHttpRequest, *, status: int = 200, **forms) -> HttpResponse:
     user = request.user
     settings = selectors.availability_settings(mentor=user)
-    zone = settings.zone() if settings else selectors.zone_of(user)
+    zone = _zone(user, settings)
     return render(
         request,
         "meetings/availability.html",
@@ -73,7 +75,7 @@ def availability_page(request: AuthenticatedHttpRequest) -> HttpResponse:
             fields = {name: form.cleaned_data[name] for name in availability.SETTINGS_FIELDS}
             availability.availability_settings_save(mentor=request.user, **fields)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Booking rules saved.")
             return redirect("meetings:availability")
@@ -87,7 +89,7 @@ def weekly_slot_add(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             availability.weekly_slot_add(mentor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Weekly window added.")
             return redirect("meetings:availability")
@@ -116,7 +118,7 @@ def exception_add(request: AuthenticatedHttpRequest) -> HttpResponse:
                 note=data["note"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Exception added.")
             return redirect("meetings:availability")

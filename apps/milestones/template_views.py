@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.http import AuthenticatedHttpRequest
+from apps.core.forms import add_service_errors
 from apps.milestones import selectors, services
 from apps.milestones.forms import PlanTemplateForm
 from apps.milestones.models import Category
-from apps.milestones.views import _add_errors
 
 
 @require_GET
@@ -49,7 +49,7 @@ def template_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             template = services.plan_template_create(created_by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Template saved; everyone can now start a plan from it.")
             return redirect("milestones:template_detail", slug=f"custom-{template.pk}")

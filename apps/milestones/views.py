@@ -7,7 +7,6 @@ import icalendar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django_htmx.http import retarget
 
 from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.models import User
+from apps.core.forms import add_service_errors
 from apps.core.registry import calendar_sources
 from apps.matching.models import Mentorship
 from apps.matching.selectors import mentor_can_view
@@ -66,14 +66,6 @@ def _get_action_item_for_user(user: User, pk: int) -> ActionItem:
     )
 
 
-def _add_errors(form: BaseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 # --- Plan list and creation ---------------------------------------------------------------
 
 
@@ -98,7 +90,7 @@ def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             plan = services.plan_create(owner=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Plan created. Add your first milestones below.")
             return redirect("milestones:plan_detail", pk=plan.pk)
@@ -125,7 +117,7 @@ def plan_from_template(request: AuthenticatedHttpRequest) -> HttpResponse:
                     title=form.cleaned_data["title"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -212,7 +204,7 @@ def plan_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 **{name: form.cleaned_data[name] for name in PlanForm.Meta.fields},
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Plan saved.")
             return redirect("milestones:plan_detail", pk=plan.pk)
@@ -288,7 +280,7 @@ def milestone_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 plan=plan, dependencies=list(data.pop("dependencies")), **data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if not request.htmx:
                 messages.success(request, f"Added “{milestone.title}”.")
@@ -353,7 +345,7 @@ def milestone_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 milestone=fresh, dependencies=list(data.pop("dependencies")), **data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if not request.htmx:
                 messages.success(request, "Milestone saved.")
@@ -451,7 +443,7 @@ def comment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 milestone=milestone, author=request.user, body=form.cleaned_data["body"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Comment added.")
             return redirect("milestones:milestone_detail", pk=milestone.pk)
@@ -499,7 +491,7 @@ def checkin_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 action_items=data["action_items"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Check-in saved.")
             return redirect("milestones:checkin_list", pk=plan.pk)

@@ -7,7 +7,6 @@ everything, usable without signing in, and never expiring (old emails must still
 from __future__ import annotations
 
 import functools
-import zoneinfo
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
@@ -72,11 +71,7 @@ def effective_mode(kind: str, modes: dict[str, str]) -> str:
 
 
 def local_today(user, now: datetime):
-    try:
-        zone = zoneinfo.ZoneInfo(user.timezone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    return now.astimezone(zone).date()
+    return now.astimezone(user.zone).date()
 
 
 @dataclass

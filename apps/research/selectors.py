@@ -4,7 +4,6 @@ queries, whatever the number of rows: the nudges and dashboards build on them.""
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -31,11 +30,7 @@ if TYPE_CHECKING:
 
 def user_local_date(*, user: User, now: dt.datetime) -> dt.date:
     """Today's date where the person is (a follow-up is due on their calendar day)."""
-    try:
-        tz = zoneinfo.ZoneInfo(user.timezone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        tz = zoneinfo.ZoneInfo("UTC")
-    return now.astimezone(tz).date()
+    return now.astimezone(user.zone).date()
 
 
 # --- Drafts and deadlines --------------------------------------------------------------
