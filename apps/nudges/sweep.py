@@ -153,9 +153,9 @@ def nudges_sweep(
     Called inside a transaction (a test, a command run in one), the sweep is part of
     it. Otherwise each step commits on its own: the digest pass, each rule (a rule's
     nudges, their outbox rows and digest slots together, in one statement), then the
-    final queueing. A step that fails
-    stops the sweep and leaves the rest due for the next one: every step is idempotent,
-    and the rules are marked done only once all have committed."""
+    final queueing. A step that fails stops the sweep and leaves the rest due for the
+    next one: every step is idempotent, and the rules are marked done only once all
+    have committed."""
     now = now or timezone.now()
     defer_heavy = defer_heavy and not force
     if _in_callers_transaction():

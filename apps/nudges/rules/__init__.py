@@ -265,9 +265,9 @@ TZ_NOW_CTE = """tz_now(tz, local_date, local_hour, isodow, iso_week) AS MATERIAL
 # them (each rule's, and the sweep's digest pass, ``queue_digests_sql``), and no
 # transaction writes slots in more than one statement, so statements running at once
 # (a rule task beside the sweep or another rule) wait for each other in line, never in
-# a cycle. When two meet on a slot, the second waits until the first commits, then
-# skips the slot (``DO NOTHING``): the person still gets one digest, and the waiting
-# rule's commit is held up by as long as the first takes to commit.
+# a cycle. When two meet on a slot, the second waits until the first has committed
+# (seconds, for a rule writing every milestone due), then skips the slot (``DO
+# NOTHING``): the person gets one digest, and the second statement was held up.
 # ``{people}`` is a query of distinct people with notifications waiting, one row per
 # (user_id, delivery), with their local calendar (``tz_now``'s columns) and their
 # digest settings (``nudges_nudgesettings``'s columns, NULL without a row).
