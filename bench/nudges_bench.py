@@ -4,6 +4,8 @@
     uv run python -m bench.nudges_bench --students 10000    # a quicker, smaller run
     uv run python -m bench.nudges_bench --keep              # keep the database afterwards
     uv run python -m bench.nudges_bench --database other    # a database of another name
+    uv run python -m bench.nudges_bench --only worst --keep # just the worst case
+    uv run python -m bench.nudges_bench --only worst --reuse --keep  # again, kept
 
 Creates its own PostgreSQL database (``pacer_bench_nudges`` unless named, on the server of
 DATABASE_URL, default the local one), migrates it, and seeds it set-based with
@@ -16,8 +18,11 @@ cards, 2 contacts, so 100,000 students make ~1,000,000 rows). It then reports:
 - the sweeps as scheduled: for each hourly rule, the sweep of the minute it runs in,
   writing that rule's nudges (a few thousand for the busiest);
 - the worst case: every milestone, card and follow-up due at once, all set to
-  "immediately", so every nudge is also written to the outbox (the median of 3 runs),
-  with the query count; the rules run one after another, as in production;
+  "immediately", so every nudge is also written to the outbox (the median of 3 runs):
+  as in production, the sweep with each hourly rule handed to a worker process (a pool
+  of two, as one worker deployed with ``--concurrency=2``), from the sweep's start to
+  the last rule's commit; and beside it every rule one after another in one process,
+  with the query count;
 - claiming a batch of 1,000 due outbox rows, and EXPLAIN of the claim query;
 - delivery to a local SMTP sink (aiosmtpd in a separate process), with one connection
   per batch and with a new connection per message, from one process and from one worker
@@ -275,7 +280,59 @@ def bench_scheduled_sweeps(now, runs: int = 5) -> None:
     cache.clear()
 
 
-def bench_worst_case(now, students: int, runs: int = 3) -> None:
+def _close_connections() -> None:
+    """Before forking: none of this process's connections (pooled or not) may be
+    inherited, so each forked process opens its own."""
+    from django.db import connections
+
+    for conn in connections.all():
+        conn.close()
+        if hasattr(conn, "close_pool"):
+            conn.close_pool()
+
+
+def _pool_connect() -> None:
+    """A worker process is long-lived: connected, and warm, before work arrives."""
+    from apps.nudges.rules import zones_in_use
+
+    zones_in_use()
+
+
+def _pool_rule(kind: str, now: datetime) -> tuple[str, int, float]:
+    """One rule task, as a worker process runs it: (kind, nudges written, its seconds,
+    ending with its commit)."""
+    from apps.nudges.sweep import nudges_rule_run
+
+    start = time.perf_counter()
+    result = nudges_rule_run(kind=kind, now=now)
+    return kind, result.total_created, time.perf_counter() - start
+
+
+def sweep_with_rule_workers(now, processes: int = 2) -> tuple[float, int, list]:
+    """The sweep as the beat-driven task runs it, the hourly rules handed to
+    ``processes`` forked processes (a worker's prefork pool): seconds from the sweep's
+    start to the last rule's commit, nudges written, and each rule's (kind, nudges,
+    seconds)."""
+    import multiprocessing
+
+    from django.core.cache import cache
+
+    from apps.nudges.sweep import nudges_sweep
+
+    cache.clear()  # every hourly rule due (the forked processes inherit this cache)
+    _close_connections()
+    with multiprocessing.get_context("fork").Pool(processes, initializer=_pool_connect) as pool:
+        start = time.perf_counter()
+        result = nudges_sweep(now=now, defer_heavy=True)
+        rules = pool.starmap(_pool_rule, [(kind, now) for kind in result.heavy_due], chunksize=1)
+        seconds = time.perf_counter() - start
+    created = result.total_created + sum(count for _, count, _ in rules)
+    return seconds, created, rules
+
+
+def bench_worst_case(now, students: int, runs: int = 3, fewer: bool = True) -> None:
+    from apps.nudges.sweep import nudges_sweep
+
     execute("TRUNCATE nudges_notification, nudges_outboxmessage")
     execute(
         "UPDATE milestones_milestone SET status = 'planned', target_date = %s",
@@ -300,23 +357,40 @@ def bench_worst_case(now, students: int, runs: int = 3) -> None:
         "VACUUM ANALYZE milestones_milestone, readinglists_reviewcard, research_contact, "
         "nudges_kindpreference, accounts_user, milestones_plan"
     )
-    times = []
+    # Warm (rules' SQL built, URLs resolved) before forking, as long-lived workers are.
+    nudges_sweep(now=now - timedelta(days=400))
+    # The two ways in turn, run after run, so both see the machine in the same moods.
+    parallel, serial = [], []
     for i in range(runs):
-        if i:
-            execute("TRUNCATE nudges_notification, nudges_outboxmessage")
+        execute("TRUNCATE nudges_notification, nudges_outboxmessage")
+        seconds, created, rules = sweep_with_rule_workers(now)
+        parallel.append(seconds)
+        if i == 0:
+            by_rule = ", ".join(f"{kind} {s:.1f} s" for kind, count, s in rules if count)
+            print(f"   rule tasks of the first run (2 processes): {by_rule}")
+        execute("TRUNCATE nudges_notification, nudges_outboxmessage")
         result, ms, queries = sweep_with_queries(now, show_slowest=4 if i == 0 else 0)
-        times.append(ms / 1000)
+        serial.append(ms / 1000)
+    outbox = execute("SELECT 1 FROM nudges_outboxmessage")
     print(
-        f"worst case sweep: median {statistics.median(times):.2f} s "
-        f"(runs: {', '.join(f'{t:.2f}' for t in times)}), {queries} queries, "
-        f"{result.total_created} nudges and {result.queued_immediate} outbox rows written"
+        f"worst case, hourly rules on 2 worker processes (sweep start to last commit): "
+        f"median {statistics.median(parallel):.2f} s "
+        f"(runs: {', '.join(f'{t:.2f}' for t in parallel)}), {created} nudges written"
     )
+    print(
+        f"worst case, every rule one after another in one process: "
+        f"median {statistics.median(serial):.2f} s "
+        f"(runs: {', '.join(f'{t:.2f}' for t in serial)}), {queries} queries, "
+        f"{result.total_created} nudges and {outbox} outbox rows written"
+    )
+    if not fewer:
+        return
     execute("TRUNCATE nudges_notification, nudges_outboxmessage")
-    small = max(1000, students // 10)
+    plans = max(1000, students // 10)
     execute(
         "UPDATE milestones_milestone SET target_date = target_date + 400 "
         "WHERE plan_id NOT IN (SELECT id FROM milestones_plan ORDER BY id LIMIT %s)",
-        [small],
+        [plans],
     )
     _, ms_small, queries_small = sweep_with_queries(now)
     print(
@@ -385,19 +459,12 @@ def _send_in(processes: int, reuse: bool) -> tuple[int, float]:
     prefork pool does; returns (emails sent, wall-clock ms)."""
     import multiprocessing
 
-    from django.db import connections
-
     from apps.nudges.delivery import outbox_send_due
 
     if processes == 1:
         result, ms = timed(outbox_send_due, reuse_connection=reuse)
         return result.sent, ms
-    # Each forked sender must open its own connections: none (pooled or not) may be
-    # inherited across the fork.
-    for conn in connections.all():
-        conn.close()
-        if hasattr(conn, "close_pool"):
-            conn.close_pool()
+    _close_connections()
     with multiprocessing.get_context("fork").Pool(processes) as pool:
         start = time.perf_counter()
         sent = pool.map(_pool_send, [reuse] * processes)
@@ -481,24 +548,43 @@ def main() -> None:
     parser.add_argument("--smtp-messages", type=int, default=3000)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--database", default=DEFAULT_DB, help="the benchmark database's name")
+    parser.add_argument(
+        "--only", choices=["worst"], help="run only this part (worst: the worst case)"
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --only worst: use the database an earlier --keep run left, unseeded again",
+    )
+    parser.add_argument("--runs", type=int, default=3, help="runs of the worst case")
     args = parser.parse_args()
+    if args.reuse and args.only != "worst":
+        # The other parts expect the data as seeded; the worst case resets what it needs.
+        parser.error("--reuse is for --only worst")
 
-    _admin(f'DROP DATABASE IF EXISTS "{args.database}"')
-    _admin(f'CREATE DATABASE "{args.database}"')
-    # Configured like production's server on SSD storage (see docker-compose.yml).
-    _admin(f'ALTER DATABASE "{args.database}" SET random_page_cost = 1.1')
+    if not args.reuse:
+        _admin(f'DROP DATABASE IF EXISTS "{args.database}"')
+        _admin(f'CREATE DATABASE "{args.database}"')
+        # Configured like production's server on SSD storage (see docker-compose.yml).
+        _admin(f'ALTER DATABASE "{args.database}" SET random_page_cost = 1.1')
     try:
         setup_django(args.database)
         # A Wednesday mid-morning UTC: no weekly summaries, daily digests due in most zones.
         now = datetime(2026, 11, 25, 10, 30, tzinfo=UTC)
         print(f"reference query (sum over 5,000,000 numbers): {reference_ms():.0f} ms")
-        _, ms = timed(seed, args.students, now)
-        print(f"seeded in {ms / 1000:.1f} s: {row_counts()}")
-        bench_sweeps(now)
-        bench_scheduled_sweeps(now)
-        bench_worst_case(now, args.students)
-        bench_claim(now)
-        bench_smtp(now, args.smtp_messages)
+        if args.reuse:
+            print(f"reusing the kept database: {row_counts()}")
+        else:
+            _, ms = timed(seed, args.students, now)
+            print(f"seeded in {ms / 1000:.1f} s: {row_counts()}")
+        if args.only == "worst":
+            bench_worst_case(now, args.students, runs=args.runs, fewer=False)
+        else:
+            bench_sweeps(now)
+            bench_scheduled_sweeps(now)
+            bench_worst_case(now, args.students, runs=args.runs)
+            bench_claim(now)
+            bench_smtp(now, args.smtp_messages)
         print(f"reference query again, at the end: {reference_ms():.0f} ms")
     finally:
         from django.db import connections

@@ -24,7 +24,7 @@ from apps.nudges.models import Notification
 from apps.nudges.preferences import preferences_unsubscribe, preferences_update
 from apps.nudges.rules import all_rules, rules_clear
 from apps.nudges.snoozes import SNOOZE_CHOICES, notification_snooze, snooze_set
-from apps.nudges.sweep import SweepResult, nudges_sweep, outbox_sends_needed
+from apps.nudges.sweep import SweepResult, nudges_rule_run, nudges_sweep, outbox_sends_needed
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -39,6 +39,7 @@ __all__ = [
     "notification_snooze",
     "notifications_clear_stale",
     "notifications_mark_all_read",
+    "nudges_rule_run",
     "nudges_sweep",
     "outbox_claim",
     "outbox_send_batch",

@@ -1,12 +1,15 @@
 """The sweep: turns what is due into notifications, their outbox rows and digest slots.
 
-It runs the rules one after another on this process's one connection; more throughput
-comes from more worker processes, never from threads inside a task."""
+It runs the rules one after another on this process's one connection. The beat-driven
+task asks it to leave the heavy (hourly) rules out and runs each of those as a task of
+its own (:func:`nudges_rule_run`), so other worker processes write them side by side:
+more throughput comes from more worker processes, never from threads inside a task."""
 
 from __future__ import annotations
 
 import functools
 import logging
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,8 +23,10 @@ from apps.nudges.rules import (
     DIGEST_SLOTS_SQL,
     SLOT_COLUMNS,
     TZ_NOW_CTE,
+    Rule,
     RulesRun,
     all_rules,
+    get_rule,
     local_calendar,
     rule_is_due,
     rules_run,
@@ -38,12 +43,21 @@ logger = logging.getLogger(__name__)
 SWEEP_LOCK_KEY = 0x6E75_6467  # "nudg"
 
 
+def rule_lock_key(kind: str) -> int:
+    """The second key of a heavy rule's own advisory lock, ``(SWEEP_LOCK_KEY, this)``:
+    stable across processes and releases (unlike ``hash``), and within PostgreSQL's
+    ``int4``. Two kinds sharing a key would only wait for each other."""
+    return zlib.crc32(kind.encode()) & 0x7FFF_FFFF
+
+
 @dataclass
 class SweepResult:
     created: dict[str, int] = field(default_factory=dict)
     queued_immediate: int = 0
     queued_digests: int = 0
     due: int = 0
+    # The heavy rules found due and left to tasks of their own (``defer_heavy``).
+    heavy_due: list[str] = field(default_factory=list)
 
     @property
     def total_created(self) -> int:
@@ -125,27 +139,76 @@ def digest_schedule_changed() -> None:
         logger.warning("Could not reset the digest pass mark.", exc_info=True)
 
 
-def nudges_sweep(*, now: datetime | None = None, force: bool = False) -> SweepResult:
+def nudges_sweep(
+    *, now: datetime | None = None, force: bool = False, defer_heavy: bool = False
+) -> SweepResult:
     """Write every due nudge and its outbox row. Re-running it (or running two at once)
     adds nothing. ``force`` runs every rule, including the hourly ones whose hour has
     been done.
 
+    With ``defer_heavy`` (the beat-driven task) the due hourly rules are not run here
+    but listed in ``heavy_due``, for :func:`nudges_rule_run` to run on other worker
+    processes; ``force`` still runs every rule here.
+
     Called inside a transaction (a test, a command run in one), the sweep is part of
     it. Otherwise each step commits on its own: the digest pass, each rule (a rule's
-    nudges and their outbox rows together), then the final queueing. A step that fails
-    stops the sweep and leaves the rest due for the next one: every step is idempotent,
-    and the rules are marked done only once all have committed."""
+    nudges, their outbox rows and digest slots together, in one statement), then the
+    final queueing. A step that fails stops the sweep and leaves the rest due for the
+    next one: every step is idempotent, and the rules are marked done only once all
+    have committed."""
     now = now or timezone.now()
+    defer_heavy = defer_heavy and not force
     if _in_callers_transaction():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK_KEY])
-        return _sweep(now=now, force=force)
+        return _sweep(now=now, force=force, defer_heavy=defer_heavy)
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_lock(%s)", [SWEEP_LOCK_KEY])
-        return _sweep(now=now, force=force)
+        return _sweep(now=now, force=force, defer_heavy=defer_heavy)
     finally:
         _sweep_lock_release()
+
+
+def nudges_rule_run(*, kind: str, now: datetime) -> SweepResult:
+    """Run one heavy rule that a sweep at ``now`` found due, in a transaction of its
+    own, under the rule's own lock (not the sweep's: the sweep and other rules go on
+    beside it). A duplicate message, or one from a second scheduler's sweep, waits for
+    the lock, finds the period done (or every key written) and adds nothing. The rule
+    is marked done only once committed: a failure leaves it due for the next sweep."""
+    rule = get_rule(kind)
+    if rule is None or not rule.available or rule.every_seconds <= 60:
+        logger.warning("No hourly nudge rule %r to run.", kind)
+        return SweepResult()
+    if _in_callers_transaction():
+        with _rule_lock(kind):
+            return _rule_run(rule=rule, now=now)
+    try:
+        with _rule_lock(kind):
+            return _rule_run(rule=rule, now=now)
+    finally:
+        _sweep_lock_release()
+
+
+def _rule_run(*, rule: Rule, now: datetime) -> SweepResult:
+    result = SweepResult()
+    # Checked again under the lock: the period's mark is set after a commit, so a
+    # second run of this period waiting here sees it (or, without the cache, finds
+    # every key written).
+    due, key = rule_is_due(rule=rule, now=now)
+    if not due:
+        return result
+    calendar = local_calendar(now, zones_in_use())
+    with _step():
+        run = rules_run(rules=[rule], now=now, calendar=calendar)
+        transaction.on_commit(lambda: _mark_done({key: 1}), robust=True)
+    result.created = run.created
+    result.queued_immediate = run.queued
+    result.queued_digests = run.digests
+    if run.queued or run.digests:
+        # Only what this rule queued needs sending started; the sweep sees to the rest.
+        result.due = outbox_due_count(now=now)
+    return result
 
 
 def _in_callers_transaction() -> bool:
@@ -155,10 +218,10 @@ def _in_callers_transaction() -> bool:
 
 
 def _sweep_lock_release() -> None:
-    """Give the session-level sweep lock back, however the sweep ended. The connection
-    may go back to a pool, which keeps a session's advisory locks: if the release
-    itself fails (the connection broke, a time limit struck), the session is closed,
-    which releases them."""
+    """Give the session-level sweep lock (or a rule's lock) back, however the sweep or
+    the rule ended. The connection may go back to a pool, which keeps a session's
+    advisory locks: if the release itself fails (the connection broke, a time limit
+    struck), the session is closed, which releases them."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock_all()")
@@ -168,6 +231,27 @@ def _sweep_lock_release() -> None:
             raw.close()
         connection.close()
         raise
+
+
+@contextmanager
+def _rule_lock(kind: str):
+    """Hold a heavy rule's own lock around its transaction: one writer of a kind's
+    notifications at a time, whether a rule task or a sweep running every rule here
+    (``INSERT_SQL`` relies on it). Taken before the transaction begins, so a waiting
+    sweep holds no row locks another rule could need. Given back when the block ends;
+    if it fails, by the caller's ``_sweep_lock_release`` (or with the caller's
+    transaction)."""
+    keys = [SWEEP_LOCK_KEY, rule_lock_key(kind)]
+    if _in_callers_transaction():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", keys)
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", keys)
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", keys)
 
 
 @contextmanager
@@ -182,17 +266,23 @@ def _step():
         yield cursor
 
 
-def _sweep(*, now: datetime, force: bool) -> SweepResult:
+def _sweep(*, now: datetime, force: bool, defer_heavy: bool) -> SweepResult:
     result = SweepResult()
     done_keys: list[str] = []
     calendar = local_calendar(now, zones_in_use())
-    due_rules = []
+    heavy, light = [], []
     for rule in all_rules():
         due, key = rule_is_due(rule=rule, now=now)
-        if due or force:
-            due_rules.append(rule)
-            if key:
-                done_keys.append(key)
+        if not (due or force):
+            continue
+        if rule.every_seconds <= 60:
+            light.append(rule)
+        elif defer_heavy:
+            # Run and marked done by a rule task, not here.
+            result.heavy_due.append(rule.kind)
+        else:
+            heavy.append(rule)
+            done_keys.append(key)
     # Nudges that stop being true (a milestone done, a reply logged) are not looked for
     # here: they are cleared for their person when that person opens the notification
     # centre and just before an email to them is built, the only two places they could
@@ -205,15 +295,18 @@ def _sweep(*, now: datetime, force: bool) -> SweepResult:
         with _step() as cursor:
             cursor.execute(queue_digests_sql(), {"now": now, **calendar})
             result.queued_digests = cursor.rowcount
-    # Each hourly rule (many rows: every milestone due tomorrow) commits on its own, so
-    # it is not undone by a later one failing; the rules run every minute (a few rows,
-    # nearly always none) share one transaction, so a quiet sweep waits for no commit.
-    heavy = [rule for rule in due_rules if rule.every_seconds > 60]
-    light = [rule for rule in due_rules if rule.every_seconds <= 60]
+    # Each rule commits on its own: an hourly one (many rows: every milestone due
+    # tomorrow) is not undone by a later one failing, and no transaction writes digest
+    # slots in two statements, so the slots it holds are always in one order (see
+    # DIGEST_SLOTS_SQL) and a rule task writing beside it cannot deadlock with it. A
+    # rule writes in one statement, so those run every minute (which nearly always
+    # write nothing) simply autocommit: no transaction to open and close each minute.
     runs = []
-    for group in [[rule] for rule in heavy] + [light]:
-        with _step():
-            runs.append(rules_run(rules=group, now=now, calendar=calendar))
+    for rule in heavy:
+        with _rule_lock(rule.kind), _step():
+            runs.append(rules_run(rules=[rule], now=now, calendar=calendar))
+    for rule in light:
+        runs.append(rules_run(rules=[rule], now=now, calendar=calendar))
     run = RulesRun.combined(runs)
     result.created = run.created
     result.queued_immediate += run.queued

@@ -5,29 +5,70 @@ keeping a message."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from celery import shared_task
+from django.utils import timezone
 
-from apps.nudges.services import nudges_sweep, outbox_send_due, outbox_sends_needed
+from apps.nudges.services import (
+    nudges_rule_run,
+    nudges_sweep,
+    outbox_send_due,
+    outbox_sends_needed,
+)
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(name="nudges.sweep", ignore_result=True)
 def sweep_nudges() -> dict:
-    """Sweep, then fan out sending. The sweep has committed by the time it returns, so
-    a send task never looks for rows that are not there yet. A broker outage is
-    logged, not raised: the rows stay in the outbox and the next sweep fans out again."""
-    result = nudges_sweep()
+    """Sweep (the rules run every minute, the digest pass, queueing), hand each due
+    hourly rule to a task of its own, so other worker processes write them side by
+    side, then fan out sending. The sweep has committed by the time it returns, so a
+    send task never looks for rows that are not there yet. A broker outage is logged,
+    not raised: the rows stay in the outbox, the rules stay due, and the next sweep
+    enqueues them again."""
+    now = timezone.now()
+    result = nudges_sweep(now=now, defer_heavy=True)
+    rules = 0
+    for kind in result.heavy_due:
+        try:
+            # The sweep's time travels as text, so the rule keys its period by it.
+            run_nudge_rule.delay(kind, now.isoformat())
+        except Exception:
+            logger.warning(
+                "Could not enqueue nudge rule %s; the next sweep will.", kind, exc_info=True
+            )
+            break
+        rules += 1
+    enqueued = _fan_out_sending(result.due)
+    return {
+        "created": result.total_created,
+        "due": result.due,
+        "rules": rules,
+        "enqueued": enqueued,
+    }
+
+
+@shared_task(name="nudges.rule", ignore_result=True)
+def run_nudge_rule(kind: str, now: str) -> dict:
+    """Write one hourly rule's nudges (a sweep found it due at ``now``), then fan out
+    sending what it queued. A duplicate message adds nothing."""
+    result = nudges_rule_run(kind=kind, now=datetime.fromisoformat(now))
+    enqueued = _fan_out_sending(result.due)
+    return {"created": result.total_created, "due": result.due, "enqueued": enqueued}
+
+
+def _fan_out_sending(due: int) -> int:
     enqueued = 0
-    for _ in range(outbox_sends_needed(due=result.due)):
+    for _ in range(outbox_sends_needed(due=due)):
         try:
             send_due_nudges.delay()
         except Exception:
             logger.warning("Could not enqueue nudge sending; the next sweep will.", exc_info=True)
             break
         enqueued += 1
-    return {"created": result.total_created, "due": result.due, "enqueued": enqueued}
+    return enqueued
 
 
 # Idempotent (rows are claimed in the database), so a redelivered message is harmless.

@@ -173,7 +173,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Periodic jobs are defined here, in code; each capability adds its own entries.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    # Nudges: compute due reminders and enqueue sending; also re-picks rows left unsent.
+    # Nudges: compute due reminders (each due hourly rule handed to a task of its own)
+    # and enqueue sending; also re-picks rows left unsent.
     "nudges-sweep": {"task": "nudges.sweep", "schedule": 60.0, "options": {"expires": 55}},
     # Matching: pending mentorship requests past PACER_REQUEST_EXPIRY_DAYS become expired.
     "matching-expire-requests": {"task": "matching.expire_pending_requests", "schedule": 900.0},

@@ -3,10 +3,12 @@ owned by the test, and a real SMTP server (aiosmtpd) in this process.
 
 The fault tests push 10,000 nudges through and break something on the way: the worker
 is SIGKILLed, two schedulers sweep at once, the SMTP server goes away, Redis stops.
+Beat's sweep hands the hourly rules to tasks of their own, which two workers run.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
 import subprocess
@@ -20,6 +22,9 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.nudges.models import Delivery, Kind, KindPreference, Mode, Notification, OutboxMessage
+from apps.readinglists.models import ReviewCard
+from tests.accounts.factories import UserFactory
+from tests.milestones.factories import MilestoneFactory, PlanFactory
 from tests.nudges.factories import MentorshipFactory
 from tests.nudges.harness import (
     ROOT,
@@ -30,6 +35,7 @@ from tests.nudges.harness import (
     database_url,
     wait_for,
 )
+from tests.research.factories import ContactFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -249,3 +255,29 @@ def test_redis_outage_loses_nothing_and_delivers_after_it_returns(rig):
     wait_all_sent(rig, n=N + 1)
     assert_nothing_lost(rig, max_duplicates=0, expected=N + 1)
     assert late.mentor.email in [r for rs in rig.sink.recipients for r in rs]
+
+
+def test_beats_sweep_has_the_hourly_rules_written_by_workers_and_emailed(rig):
+    """Each person has a milestone due, a follow-up due and cards due, all wanted
+    straight away: the sweep leaves these hourly rules to rule tasks, which two workers
+    run beside the sweeps that keep coming; each nudge is written and emailed once."""
+    people, hourly = 5, (Kind.MILESTONE_DUE, Kind.FOLLOW_UP_DUE, Kind.CARDS_DUE)
+    now = timezone.now()
+    today = now.astimezone(dt.UTC).date()
+    for _ in range(people):
+        owner = UserFactory(is_student=True, timezone="UTC")
+        MilestoneFactory(plan=PlanFactory(owner=owner), target_date=today + dt.timedelta(2))
+        ContactFactory(owner=owner, follow_up_due=True, follow_up_on=today - dt.timedelta(1))
+        ReviewCard.objects.create(owner=owner, prompt="Q", due=now - dt.timedelta(hours=1))
+        KindPreference.objects.bulk_create(
+            [KindPreference(user=owner, kind=kind, mode=Mode.IMMEDIATE) for kind in hourly]
+        )
+    rig.worker("w1")
+    rig.worker("w2")
+    rig.beat()
+    expected = people * len(hourly)
+    wait_for(lambda: len(rig.sink.nudge_ids()) >= expected, 120, "the hourly rules' emails")
+    time.sleep(2)  # any duplicate would arrive now
+    for kind in hourly:
+        assert Notification.objects.filter(kind=kind).count() == people
+    assert_nothing_lost(rig, max_duplicates=0, expected=expected)

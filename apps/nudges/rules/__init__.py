@@ -261,8 +261,13 @@ TZ_NOW_CTE = """tz_now(tz, local_date, local_hour, isodow, iso_week) AS MATERIAL
 # week), written once the local hour has reached the person's digest hour on a day the
 # person gets digests. The slot comes from zoneinfo's local calendar, so a DST change
 # can neither skip a day (the hour test is ">=") nor send two (the date is part of the
-# unique key). Slots go in in one order (by person) in every statement, so statements
-# running at once that meet on a slot wait for each other in line, never in a cycle.
+# unique key). Slots go in in one order (by person) in every statement that writes
+# them (each rule's, and the sweep's digest pass, ``queue_digests_sql``), and no
+# transaction writes slots in more than one statement, so statements running at once
+# (a rule task beside the sweep or another rule) wait for each other in line, never in
+# a cycle. When two meet on a slot, the second waits until the first has committed
+# (seconds, for a rule writing every milestone due), then skips the slot (``DO
+# NOTHING``): the person gets one digest, and the second statement was held up.
 # ``{people}`` is a query of distinct people with notifications waiting, one row per
 # (user_id, delivery), with their local calendar (``tz_now``'s columns) and their
 # digest settings (``nudges_nudgesettings``'s columns, NULL without a row).
@@ -313,12 +318,16 @@ _NOT_WRITTEN = """NOT EXISTS (
 # rows, which already carry each person's local calendar and digest settings), so no
 # second pass over the notifications or the people is needed.
 #
-# Only the sweep writes notifications, and sweeps hold one advisory lock, so the
-# existing keys are filtered out by an anti-join and the rows go in with a plain
-# INSERT: ``ON CONFLICT`` would make every row a speculative insertion, which costs
-# about half again as much when every nudge is due at once. A rule yields each key
-# once (the tests run every rule); were one not to, the unique constraint would stop
-# the sweep, loudly, rather than let a duplicate through. The outbox rows of new
+# One writer per kind: the rules run every minute are run only by the sweep, under
+# the sweep's advisory lock; each hourly rule, whether by a rule task of its own or by
+# a sweep running every rule in-process, only under its own lock (``_rule_lock`` in
+# ``sweep``), taken before its transaction and held until it has committed. So the
+# existing keys of a kind are filtered out by an anti-join and the rows go in with a
+# plain INSERT: ``ON CONFLICT`` would make every row a speculative insertion, which
+# costs about half again as much when every nudge is due at once. Kinds never share a
+# key, so rules of different kinds write side by side. A rule yields each key once
+# (the tests run every rule); were one not to, the unique constraint would stop the
+# rule, loudly, rather than let a duplicate through. The outbox rows of new
 # notifications are new by construction, and the database still holds them to one
 # per notification (``nudges_outbox_one_per_notification``).
 INSERT_SQL = """
