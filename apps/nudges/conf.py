@@ -19,6 +19,7 @@ NAMES = frozenset(
         "RETRY_BASE_SECONDS",
         "RETRY_MAX_SECONDS",
         "EVENT_LOOKBACK_DAYS",
+        "RULE_PARTS",
     }
 )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import zlib
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -43,11 +44,12 @@ logger = logging.getLogger(__name__)
 SWEEP_LOCK_KEY = 0x6E75_6467  # "nudg"
 
 
-def rule_lock_key(kind: str) -> int:
-    """The second key of a heavy rule's own advisory lock, ``(SWEEP_LOCK_KEY, this)``:
-    stable across processes and releases (unlike ``hash``), and within PostgreSQL's
-    ``int4``. Two kinds sharing a key would only wait for each other."""
-    return zlib.crc32(kind.encode()) & 0x7FFF_FFFF
+def rule_lock_key(kind: str, part: int = 0) -> int:
+    """The second key of the advisory lock on one part of a heavy rule's people,
+    ``(SWEEP_LOCK_KEY, this)``: stable across processes and releases (unlike ``hash``),
+    and within PostgreSQL's ``int4``. Two parts sharing a key would only wait for each
+    other."""
+    return zlib.crc32(f"{kind}:{part}".encode()) & 0x7FFF_FFFF
 
 
 @dataclass
@@ -56,8 +58,9 @@ class SweepResult:
     queued_immediate: int = 0
     queued_digests: int = 0
     due: int = 0
-    # The heavy rules found due and left to tasks of their own (``defer_heavy``).
-    heavy_due: list[str] = field(default_factory=list)
+    # The heavy rules found due, as (kind, part of its people), each part left to a
+    # task of its own (``defer_heavy``).
+    heavy_due: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def total_created(self) -> int:
@@ -147,8 +150,9 @@ def nudges_sweep(
     been done.
 
     With ``defer_heavy`` (the beat-driven task) the due hourly rules are not run here
-    but listed in ``heavy_due``, for :func:`nudges_rule_run` to run on other worker
-    processes; ``force`` still runs every rule here.
+    but listed in ``heavy_due``, each split into ``NUDGES_RULE_PARTS`` parts of its
+    people, for :func:`nudges_rule_run` to run on other worker processes; ``force``
+    still runs every rule here.
 
     Called inside a transaction (a test, a command run in one), the sweep is part of
     it. Otherwise each step commits on its own: the digest pass, each rule (a rule's
@@ -170,37 +174,43 @@ def nudges_sweep(
         _sweep_lock_release()
 
 
-def nudges_rule_run(*, kind: str, now: datetime) -> SweepResult:
-    """Run one heavy rule that a sweep at ``now`` found due, in a transaction of its
-    own, under the rule's own lock (not the sweep's: the sweep and other rules go on
-    beside it). A duplicate message, or one from a second scheduler's sweep, waits for
-    the lock, finds the period done (or every key written) and adds nothing. The rule
-    is marked done only once committed: a failure leaves it due for the next sweep."""
+def nudges_rule_run(*, kind: str, now: datetime, part: int = 0, parts: int = 1) -> SweepResult:
+    """Run one heavy rule that a sweep at ``now`` found due, for the people whose id
+    leaves ``part`` when divided by ``parts`` (everyone by default), in a transaction
+    of its own, under the lock of that part (not the sweep's: the sweep, other rules and
+    the rule's other parts go on beside it). A duplicate message, or one from a second
+    scheduler's sweep, waits for the lock, finds the period done (or every key written)
+    and adds nothing. The part is marked done only once committed: a failure leaves it
+    due for the next sweep."""
     rule = get_rule(kind)
     if rule is None or not rule.available or rule.every_seconds <= 60:
         logger.warning("No hourly nudge rule %r to run.", kind)
         return SweepResult()
+    # The whole rule holds the lock of every part.
+    locked = [part] if parts > 1 else range(conf.RULE_PARTS)
     if _in_callers_transaction():
-        with _rule_lock(kind):
-            return _rule_run(rule=rule, now=now)
+        with _rule_lock(kind, locked):
+            return _rule_run(rule=rule, now=now, part=part, parts=parts)
     try:
-        with _rule_lock(kind):
-            return _rule_run(rule=rule, now=now)
+        with _rule_lock(kind, locked):
+            return _rule_run(rule=rule, now=now, part=part, parts=parts)
     finally:
         _sweep_lock_release()
 
 
-def _rule_run(*, rule: Rule, now: datetime) -> SweepResult:
+def _rule_run(*, rule: Rule, now: datetime, part: int, parts: int) -> SweepResult:
     result = SweepResult()
     # Checked again under the lock: the period's mark is set after a commit, so a
     # second run of this period waiting here sees it (or, without the cache, finds
-    # every key written).
+    # every key written). A sweep that ran every rule marks the whole period.
     due, key = rule_is_due(rule=rule, now=now)
+    if due and parts > 1:
+        due, key = rule_is_due(rule=rule, now=now, part=part)
     if not due:
         return result
     calendar = local_calendar(now, zones_in_use())
     with _step():
-        run = rules_run(rules=[rule], now=now, calendar=calendar)
+        run = rules_run(rules=[rule], now=now, calendar=calendar, part=part, parts=parts)
         transaction.on_commit(lambda: _mark_done({key: 1}), robust=True)
     result.created = run.created
     result.queued_immediate = run.queued
@@ -234,24 +244,25 @@ def _sweep_lock_release() -> None:
 
 
 @contextmanager
-def _rule_lock(kind: str):
-    """Hold a heavy rule's own lock around its transaction: one writer of a kind's
-    notifications at a time, whether a rule task or a sweep running every rule here
-    (``INSERT_SQL`` relies on it). Taken before the transaction begins, so a waiting
-    sweep holds no row locks another rule could need. Given back when the block ends;
-    if it fails, by the caller's ``_sweep_lock_release`` (or with the caller's
-    transaction)."""
-    keys = [SWEEP_LOCK_KEY, rule_lock_key(kind)]
-    if _in_callers_transaction():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", keys)
-        yield
-        return
+def _rule_lock(kind: str, parts: Iterable[int]):
+    """Hold the locks of these parts of a heavy rule's people around its transaction:
+    one writer of a person's notifications of a kind at a time, whether a rule task or
+    a sweep running every rule here (``INSERT_SQL`` relies on it). Taken in one order
+    (so two writers never wait for each other in a cycle) before the transaction
+    begins, so a waiting writer holds no row locks another rule could need. Given back
+    when the block ends; if it fails, by the caller's ``_sweep_lock_release`` (or with
+    the caller's transaction)."""
+    keys = [rule_lock_key(kind, part) for part in sorted(parts)]
+    take = "pg_advisory_xact_lock" if _in_callers_transaction() else "pg_advisory_lock"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s, %s)", keys)
+        # One statement; its calls run left to right.
+        calls = ", ".join(f"{take}({SWEEP_LOCK_KEY}, %s)" for _ in keys)
+        cursor.execute(f"SELECT {calls}", keys)
     yield
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", keys)
+    if take == "pg_advisory_lock":
+        with connection.cursor() as cursor:
+            calls = ", ".join(f"pg_advisory_unlock({SWEEP_LOCK_KEY}, %s)" for _ in keys)
+            cursor.execute(f"SELECT {calls}", keys)
 
 
 @contextmanager
@@ -278,8 +289,12 @@ def _sweep(*, now: datetime, force: bool, defer_heavy: bool) -> SweepResult:
         if rule.every_seconds <= 60:
             light.append(rule)
         elif defer_heavy:
-            # Run and marked done by a rule task, not here.
-            result.heavy_due.append(rule.kind)
+            # Each part of its people run and marked done by a task of its own, not here.
+            result.heavy_due += [
+                (rule.kind, part)
+                for part in range(conf.RULE_PARTS)
+                if rule_is_due(rule=rule, now=now, part=part)[0]
+            ]
         else:
             heavy.append(rule)
             done_keys.append(key)
@@ -303,7 +318,7 @@ def _sweep(*, now: datetime, force: bool, defer_heavy: bool) -> SweepResult:
     # write nothing) simply autocommit: no transaction to open and close each minute.
     runs = []
     for rule in heavy:
-        with _rule_lock(rule.kind), _step():
+        with _rule_lock(rule.kind, range(conf.RULE_PARTS)), _step():
             runs.append(rules_run(rules=[rule], now=now, calendar=calendar))
     for rule in light:
         runs.append(rules_run(rules=[rule], now=now, calendar=calendar))

@@ -366,3 +366,6 @@ NUDGES_RETRY_MAX_SECONDS = env_int("NUDGES_RETRY_MAX_SECONDS", 6 * 3600)
 # Event-like nudges (a request received) are not sent about events older than this, so
 # installing or re-enabling nudges never mails out history.
 NUDGES_EVENT_LOOKBACK_DAYS = env_int("NUDGES_EVENT_LOOKBACK_DAYS", 7)
+# Each hourly rule's people are split into this many parts, each written by a task of
+# its own, so that many worker processes share the busiest rule: as many as run at once.
+NUDGES_RULE_PARTS = env_int("NUDGES_RULE_PARTS", 2)

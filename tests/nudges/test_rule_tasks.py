@@ -95,9 +95,9 @@ class Held:
         self._taken = False
         monkeypatch.setattr(sweep, "rules_run", self._run)
 
-    def _run(self, *, rules, now, calendar):
+    def _run(self, *, rules, now, calendar, **part):
         rules = list(rules)
-        run = self._real(rules=rules, now=now, calendar=calendar)
+        run = self._real(rules=rules, now=now, calendar=calendar, **part)
         if not self._taken and [rule.kind for rule in rules] == [self.kind]:
             self._taken = True
             self.written.set()
@@ -121,30 +121,82 @@ def in_thread(fn: Callable[[], object], results: list) -> threading.Thread:
     return thread
 
 
-def test_the_sweep_task_hands_each_due_hourly_rule_to_a_task_and_runs_the_others(
-    people, monkeypatch
+def test_the_sweep_task_hands_each_part_of_each_due_hourly_rule_to_a_task_and_runs_the_others(
+    people, monkeypatch, settings
 ):
+    settings.NUDGES_RULE_PARTS = 2
     request = MentorshipFactory()  # a rule run every minute: the sweep writes it
-    queued: list[tuple[str, str]] = []
+    queued: list[tuple[str, str, int, int]] = []
     monkeypatch.setattr(tasks.run_nudge_rule, "delay", lambda *args: queued.append(args))
     monkeypatch.setattr(tasks.send_due_nudges, "delay", lambda: None)
     with time_machine.travel(NOW, tick=False):
         outcome = tasks.sweep_nudges()
 
-    assert sorted(kind for kind, _ in queued) == sorted(hourly_kinds())
-    assert {at for _, at in queued} == {NOW.isoformat()}
-    assert outcome["rules"] == len(hourly_kinds())
+    assert sorted((kind, part) for kind, _, part, _ in queued) == sorted(
+        (kind, part) for kind in hourly_kinds() for part in (0, 1)
+    )
+    assert {(at, parts) for _, at, _, parts in queued} == {(NOW.isoformat(), 2)}
+    assert outcome["rules"] == 2 * len(hourly_kinds())
     assert Notification.objects.filter(kind=Kind.MENTORSHIP_REQUEST, user=request.mentor).exists()
     assert not Notification.objects.filter(kind__in=hourly_kinds()).exists()
     # Left due for the rule tasks: the sweep marks none of them done.
     assert all(rule_is_due(rule=get_rule(kind), now=NOW)[0] for kind in hourly_kinds())
 
-    for kind, at in queued:
-        tasks.run_nudge_rule(kind, at)
+    for args in queued:
+        tasks.run_nudge_rule(*args)
     for kind in (Kind.MILESTONE_DUE, Kind.CARDS_DUE):
         assert Notification.objects.filter(kind=kind).count() == PEOPLE
     assert daily_slots() == sorted(person.pk for person in people)
-    assert not any(rule_is_due(rule=get_rule(kind), now=NOW)[0] for kind in hourly_kinds())
+    # Each part is marked done, so the next sweep hands out nothing more.
+    queued.clear()
+    with time_machine.travel(NOW + dt.timedelta(minutes=1), tick=False):
+        assert tasks.sweep_nudges()["rules"] == 0
+    assert queued == []
+
+
+def test_the_parts_of_a_rule_split_its_people_and_together_write_each_nudge_once(people):
+    part_of = {person.pk: person.pk % 2 for person in people}
+    assert set(part_of.values()) == {0, 1}  # both parts have people
+    for part in (0, 1):
+        run = sweep.nudges_rule_run(kind=Kind.MILESTONE_DUE, now=NOW, part=part, parts=2)
+        written = Notification.objects.filter(kind=Kind.MILESTONE_DUE, user_id__in=part_of)
+        assert run.created == {Kind.MILESTONE_DUE: list(part_of.values()).count(part)}
+        assert {n.user_id % 2 for n in written} == set(range(part + 1))
+    assert Notification.objects.filter(kind=Kind.MILESTONE_DUE).count() == PEOPLE
+    assert daily_slots() == sorted(part_of)
+    # The whole rule, run afterwards, finds every key written.
+    cache.clear()
+    assert sweep.nudges_rule_run(kind=Kind.MILESTONE_DUE, now=NOW).created == {
+        Kind.MILESTONE_DUE: 0
+    }
+
+
+def test_two_parts_of_a_rule_write_side_by_side_and_the_whole_rule_waits_for_both(
+    people, monkeypatch, settings
+):
+    settings.NUDGES_RULE_PARTS = 2
+    held = Held(monkeypatch, Kind.MILESTONE_DUE)
+    results: list = []
+    first = in_thread(
+        lambda: sweep.nudges_rule_run(kind=Kind.MILESTONE_DUE, now=NOW, part=0, parts=2), results
+    )
+    assert held.written.wait(WAIT)
+    # The other part neither waits for the first's lock nor for its rows.
+    second = in_thread(
+        lambda: sweep.nudges_rule_run(kind=Kind.MILESTONE_DUE, now=NOW, part=1, parts=2), results
+    )
+    second.join(WAIT)
+    assert len(results) == 1, results
+    assert not isinstance(results[0], Exception), results
+    # A sweep running every rule in-process holds every part's lock: it waits.
+    whole = in_thread(lambda: sweep.nudges_sweep(now=NOW, force=True), results)
+    wait_until(lambda: waiting_sessions("advisory") == 1, "the whole rule waiting for part 0")
+    held.release.set()
+    first.join(WAIT)
+    whole.join(WAIT)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert Notification.objects.filter(kind=Kind.MILESTONE_DUE).count() == PEOPLE
+    assert results[-1].created[Kind.MILESTONE_DUE] == 0
 
 
 def test_the_sweep_task_leaves_the_rules_due_when_the_broker_is_down(people, monkeypatch, caplog):

@@ -318,9 +318,10 @@ _NOT_WRITTEN = """NOT EXISTS (
 # rows, which already carry each person's local calendar and digest settings), so no
 # second pass over the notifications or the people is needed.
 #
-# One writer per kind: the rules run every minute are run only by the sweep, under
-# the sweep's advisory lock; each hourly rule, whether by a rule task of its own or by
-# a sweep running every rule in-process, only under its own lock (``_rule_lock`` in
+# One writer per kind and person: the rules run every minute are run only by the
+# sweep, under the sweep's advisory lock; each hourly rule, whether by the tasks that
+# each write one part of its people (``part`` of ``parts``, by id) or by a sweep running
+# every rule in-process, only under the locks of the parts it writes (``_rule_lock`` in
 # ``sweep``), taken before its transaction and held until it has committed. So the
 # existing keys of a kind are filtered out by an anti-join and the rows go in with a
 # plain INSERT: ``ON CONFLICT`` would make every row a speculative insertion, which
@@ -349,6 +350,7 @@ decided AS (
     LEFT JOIN nudges_nudgesettings s ON s.user_id = c.user_id
     LEFT JOIN nudges_kindpreference p ON p.user_id = c.user_id AND p.kind = %(kind)s
     WHERE COALESCE(p.mode, %(default_mode)s) <> 'off'
+      AND c.user_id %% %(parts)s = %(part)s
       AND {not_written}
       AND NOT EXISTS (
           SELECT 1 FROM nudges_snooze z
@@ -415,9 +417,17 @@ class RulesRun:
         return total
 
 
-def rules_run(*, rules: Iterable[Rule], now: datetime, calendar: dict[str, list]) -> RulesRun:
+def rules_run(
+    *,
+    rules: Iterable[Rule],
+    now: datetime,
+    calendar: dict[str, list],
+    part: int = 0,
+    parts: int = 1,
+) -> RulesRun:
     """Write the due nudges of these rules, one statement per rule, with their outbox
-    rows and the digest slots now due for their people."""
+    rows and the digest slots now due for their people: of the people whose id leaves
+    ``part`` when divided by ``parts`` (everyone by default)."""
     run = RulesRun()
     digests = DIGEST_SLOTS_SQL.format(people=_NEW_WAITING)
     with connection.cursor() as cursor:
@@ -426,6 +436,8 @@ def rules_run(*, rules: Iterable[Rule], now: datetime, calendar: dict[str, list]
                 "now": now,
                 "kind": rule.kind,
                 "default_mode": rule.default_mode,
+                "part": part,
+                "parts": parts,
                 **calendar,
                 **rule.params(now),
             }
@@ -467,13 +479,16 @@ def rule_next_period(*, rule: Rule, now: datetime) -> datetime:
     return datetime.fromtimestamp(start - offset, UTC)
 
 
-def rule_is_due(*, rule: Rule, now: datetime) -> tuple[bool, str]:
+def rule_is_due(*, rule: Rule, now: datetime, part: int | None = None) -> tuple[bool, str]:
     """Heavy rules run once per ``every_seconds``, each at its own offset in the period
-    so that no sweep runs them all; returns (due, the cache key marking this period)."""
+    so that no sweep runs them all; returns (due, the cache key marking this period, or
+    this ``part`` of the rule's people in it)."""
     if rule.every_seconds <= 60:
         return True, ""
     bucket = (int(now.timestamp()) + _offset(rule)) // rule.every_seconds
     key = f"nudges:rule:{rule.kind}:{bucket}"
+    if part is not None:
+        key += f":part{part}"
     try:
         return cache.get(key) is None, key
     except Exception:
