@@ -298,14 +298,14 @@ def _pool_connect() -> None:
     zones_in_use()
 
 
-def _pool_rule(kind: str, now: datetime, part: int, parts: int) -> tuple[str, int, float]:
+def _pool_rule(kind: str, now: datetime, part: int, ids: tuple) -> tuple[str, int, float]:
     """One rule task, as a worker process runs it: (kind and part, nudges written, its
     seconds, ending with its commit)."""
     from apps.nudges.sweep import nudges_rule_run
 
     start = time.perf_counter()
-    result = nudges_rule_run(kind=kind, now=now, part=part, parts=parts)
-    return f"{kind} {part + 1}/{parts}", result.total_created, time.perf_counter() - start
+    result = nudges_rule_run(kind=kind, now=now, part=part, ids=ids)
+    return f"{kind} part {part + 1}", result.total_created, time.perf_counter() - start
 
 
 def sweep_with_rule_workers(now, processes: int = 2) -> tuple[float, int, list]:
@@ -317,7 +317,6 @@ def sweep_with_rule_workers(now, processes: int = 2) -> tuple[float, int, list]:
 
     from django.core.cache import cache
 
-    from apps.nudges import conf
     from apps.nudges.sweep import nudges_sweep
 
     cache.clear()  # every hourly rule due (the forked processes inherit this cache)
@@ -325,7 +324,7 @@ def sweep_with_rule_workers(now, processes: int = 2) -> tuple[float, int, list]:
     with multiprocessing.get_context("fork").Pool(processes, initializer=_pool_connect) as pool:
         start = time.perf_counter()
         result = nudges_sweep(now=now, defer_heavy=True)
-        tasks = [(kind, now, part, conf.RULE_PARTS) for kind, part in result.heavy_due]
+        tasks = [(kind, now, part, ids) for kind, part, ids in result.heavy_due]
         rules = pool.starmap(_pool_rule, tasks, chunksize=1)
         seconds = time.perf_counter() - start
     created = result.total_created + sum(count for _, count, _ in rules)

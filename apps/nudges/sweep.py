@@ -43,6 +43,9 @@ logger = logging.getLogger(__name__)
 # racing the first on the same unique keys (which could deadlock).
 SWEEP_LOCK_KEY = 0x6E75_6467  # "nudg"
 
+# A span of people's ids, ``(start, stop)``: ``start <= id < stop``, open where None.
+Span = tuple[int | None, int | None]
+
 
 def rule_lock_key(kind: str, part: int = 0) -> int:
     """The second key of the advisory lock on one part of a heavy rule's people,
@@ -58,9 +61,9 @@ class SweepResult:
     queued_immediate: int = 0
     queued_digests: int = 0
     due: int = 0
-    # The heavy rules found due, as (kind, part of its people), each part left to a
-    # task of its own (``defer_heavy``).
-    heavy_due: list[tuple[str, int]] = field(default_factory=list)
+    # The heavy rules found due, as (kind, part, its span of people's ids), each part
+    # left to a task of its own (``defer_heavy``).
+    heavy_due: list[tuple[str, int, Span]] = field(default_factory=list)
 
     @property
     def total_created(self) -> int:
@@ -174,43 +177,61 @@ def nudges_sweep(
         _sweep_lock_release()
 
 
-def nudges_rule_run(*, kind: str, now: datetime, part: int = 0, parts: int = 1) -> SweepResult:
-    """Run one heavy rule that a sweep at ``now`` found due, for the people whose id
-    leaves ``part`` when divided by ``parts`` (everyone by default), in a transaction
-    of its own, under the lock of that part (not the sweep's: the sweep, other rules and
-    the rule's other parts go on beside it). A duplicate message, or one from a second
-    scheduler's sweep, waits for the lock, finds the period done (or every key written)
-    and adds nothing. The part is marked done only once committed: a failure leaves it
-    due for the next sweep."""
+def nudges_rule_run(
+    *, kind: str, now: datetime, part: int | None = None, ids: Span = (None, None)
+) -> SweepResult:
+    """Run one heavy rule that a sweep at ``now`` found due, for one ``part`` of its
+    people, those whose id is in ``ids`` (see :func:`people_parts`), or for everyone
+    when ``part`` is None, in a transaction of its own, under the lock of that part (not
+    the sweep's: the sweep, other rules and the rule's other parts go on beside it). A
+    duplicate message, or one from a second scheduler's sweep, waits for the lock,
+    finds the period done (or every key written) and adds nothing. The part is marked
+    done only once committed: a failure leaves it due for the next sweep."""
     rule = get_rule(kind)
     if rule is None or not rule.available or rule.every_seconds <= 60:
         logger.warning("No hourly nudge rule %r to run.", kind)
         return SweepResult()
     # The whole rule holds the lock of every part.
-    locked = [part] if parts > 1 else range(conf.RULE_PARTS)
+    locked = range(conf.RULE_PARTS) if part is None else [part]
     if _in_callers_transaction():
         with _rule_lock(kind, locked):
-            return _rule_run(rule=rule, now=now, part=part, parts=parts)
+            return _rule_run(rule=rule, now=now, part=part, ids=ids)
     try:
         with _rule_lock(kind, locked):
-            return _rule_run(rule=rule, now=now, part=part, parts=parts)
+            return _rule_run(rule=rule, now=now, part=part, ids=ids)
     finally:
         _sweep_lock_release()
 
 
-def _rule_run(*, rule: Rule, now: datetime, part: int, parts: int) -> SweepResult:
+def people_parts(parts: int) -> list[Span]:
+    """The people's ids cut into ``parts`` spans of equal width, from the first id to
+    the last (one query): ``(start, stop)``, a person in it when ``start <= id < stop``,
+    the first open below and the last above, so that together they hold everyone,
+    including people who join meanwhile. The sweep cuts them once and hands each rule
+    task its span."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT min(id), max(id) FROM {user_table()}")  # noqa: S608
+        first, last = cursor.fetchone()
+    if first is None or parts <= 1:
+        return [(None, None)] * max(parts, 1)
+    width = -(-(last - first + 1) // parts)
+    cuts: list[int | None] = [first + width * k for k in range(1, parts)]
+    return list(zip([None, *cuts], [*cuts, None], strict=True))
+
+
+def _rule_run(*, rule: Rule, now: datetime, part: int | None, ids: Span) -> SweepResult:
     result = SweepResult()
     # Checked again under the lock: the period's mark is set after a commit, so a
     # second run of this period waiting here sees it (or, without the cache, finds
     # every key written). A sweep that ran every rule marks the whole period.
     due, key = rule_is_due(rule=rule, now=now)
-    if due and parts > 1:
+    if due and part is not None:
         due, key = rule_is_due(rule=rule, now=now, part=part)
     if not due:
         return result
     calendar = local_calendar(now, zones_in_use())
     with _step():
-        run = rules_run(rules=[rule], now=now, calendar=calendar, part=part, parts=parts)
+        run = rules_run(rules=[rule], now=now, calendar=calendar, ids=ids)
         transaction.on_commit(lambda: _mark_done({key: 1}), robust=True)
     result.created = run.created
     result.queued_immediate = run.queued
@@ -282,6 +303,7 @@ def _sweep(*, now: datetime, force: bool, defer_heavy: bool) -> SweepResult:
     done_keys: list[str] = []
     calendar = local_calendar(now, zones_in_use())
     heavy, light = [], []
+    spans: list[Span] = []
     for rule in all_rules():
         due, key = rule_is_due(rule=rule, now=now)
         if not (due or force):
@@ -290,9 +312,10 @@ def _sweep(*, now: datetime, force: bool, defer_heavy: bool) -> SweepResult:
             light.append(rule)
         elif defer_heavy:
             # Each part of its people run and marked done by a task of its own, not here.
+            spans = spans or people_parts(conf.RULE_PARTS)
             result.heavy_due += [
-                (rule.kind, part)
-                for part in range(conf.RULE_PARTS)
+                (rule.kind, part, span)
+                for part, span in enumerate(spans)
                 if rule_is_due(rule=rule, now=now, part=part)[0]
             ]
         else:

@@ -10,7 +10,6 @@ from datetime import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from apps.nudges import conf
 from apps.nudges.services import (
     nudges_rule_run,
     nudges_sweep,
@@ -32,10 +31,10 @@ def sweep_nudges() -> dict:
     now = timezone.now()
     result = nudges_sweep(now=now, defer_heavy=True)
     rules = 0
-    for kind, part in result.heavy_due:
+    for kind, part, (start, stop) in result.heavy_due:
         try:
             # The sweep's time travels as text, so the rule keys its period by it.
-            run_nudge_rule.delay(kind, now.isoformat(), part, conf.RULE_PARTS)
+            run_nudge_rule.delay(kind, now.isoformat(), part, start, stop)
         except Exception:
             logger.warning(
                 "Could not enqueue nudge rule %s; the next sweep will.", kind, exc_info=True
@@ -52,10 +51,19 @@ def sweep_nudges() -> dict:
 
 
 @shared_task(name="nudges.rule", ignore_result=True)
-def run_nudge_rule(kind: str, now: str, part: int = 0, parts: int = 1) -> dict:
+def run_nudge_rule(
+    kind: str,
+    now: str,
+    part: int | None = None,
+    start: int | None = None,
+    stop: int | None = None,
+) -> dict:
     """Write one hourly rule's nudges (a sweep found it due at ``now``) for one part of
-    its people, then fan out sending what it queued. A duplicate message adds nothing."""
-    result = nudges_rule_run(kind=kind, now=datetime.fromisoformat(now), part=part, parts=parts)
+    its people (ids from ``start`` up to ``stop``), then fan out sending what it queued.
+    A duplicate message adds nothing."""
+    result = nudges_rule_run(
+        kind=kind, now=datetime.fromisoformat(now), part=part, ids=(start, stop)
+    )
     enqueued = _fan_out_sending(result.due)
     return {"created": result.total_created, "due": result.due, "enqueued": enqueued}
 

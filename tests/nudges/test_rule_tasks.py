@@ -126,16 +126,20 @@ def test_the_sweep_task_hands_each_part_of_each_due_hourly_rule_to_a_task_and_ru
 ):
     settings.NUDGES_RULE_PARTS = 2
     request = MentorshipFactory()  # a rule run every minute: the sweep writes it
-    queued: list[tuple[str, str, int, int]] = []
+    first, last = min(p.pk for p in people), request.mentor.pk  # the newest person
+    cut = first + -(-(last - first + 1) // 2)
+    queued: list[tuple[str, str, int, int | None, int | None]] = []
     monkeypatch.setattr(tasks.run_nudge_rule, "delay", lambda *args: queued.append(args))
     monkeypatch.setattr(tasks.send_due_nudges, "delay", lambda: None)
     with time_machine.travel(NOW, tick=False):
         outcome = tasks.sweep_nudges()
 
-    assert sorted((kind, part) for kind, _, part, _ in queued) == sorted(
+    assert sorted((kind, part) for kind, _, part, _, _ in queued) == sorted(
         (kind, part) for kind in hourly_kinds() for part in (0, 1)
     )
-    assert {(at, parts) for _, at, _, parts in queued} == {(NOW.isoformat(), 2)}
+    assert {at for _, at, _, _, _ in queued} == {NOW.isoformat()}
+    # The two parts of every rule: everyone's ids, cut once, in two.
+    assert {args[2:] for args in queued} == {(0, None, cut), (1, cut, None)}
     assert outcome["rules"] == 2 * len(hourly_kinds())
     assert Notification.objects.filter(kind=Kind.MENTORSHIP_REQUEST, user=request.mentor).exists()
     assert not Notification.objects.filter(kind__in=hourly_kinds()).exists()
@@ -155,15 +159,24 @@ def test_the_sweep_task_hands_each_part_of_each_due_hourly_rule_to_a_task_and_ru
 
 
 def test_the_parts_of_a_rule_split_its_people_and_together_write_each_nudge_once(people):
-    part_of = {person.pk: person.pk % 2 for person in people}
-    assert set(part_of.values()) == {0, 1}  # both parts have people
-    for part in (0, 1):
-        run = sweep.nudges_rule_run(kind=Kind.MILESTONE_DUE, now=NOW, part=part, parts=2)
-        written = Notification.objects.filter(kind=Kind.MILESTONE_DUE, user_id__in=part_of)
-        assert run.created == {Kind.MILESTONE_DUE: list(part_of.values()).count(part)}
-        assert {n.user_id % 2 for n in written} == set(range(part + 1))
+    spans = sweep.people_parts(2)
+    (_, cut), (cut_again, _) = spans
+    assert cut == cut_again
+    ids = sorted(person.pk for person in people)
+    below = [pk for pk in ids if pk < cut]
+    assert below  # both parts have people
+    assert len(below) < PEOPLE
+    written: list[set[int]] = []
+    for part, span in enumerate(spans):
+        run = sweep.nudges_rule_run(kind=Kind.MILESTONE_DUE, now=NOW, part=part, ids=span)
+        users = set(
+            Notification.objects.filter(kind=Kind.MILESTONE_DUE).values_list("user_id", flat=True)
+        )
+        written.append(users - set().union(*written))
+        assert run.created == {Kind.MILESTONE_DUE: len(written[-1])}
+    assert written == [set(below), set(ids) - set(below)]
     assert Notification.objects.filter(kind=Kind.MILESTONE_DUE).count() == PEOPLE
-    assert daily_slots() == sorted(part_of)
+    assert daily_slots() == ids
     # The whole rule, run afterwards, finds every key written.
     cache.clear()
     assert sweep.nudges_rule_run(kind=Kind.MILESTONE_DUE, now=NOW).created == {
@@ -177,13 +190,14 @@ def test_two_parts_of_a_rule_write_side_by_side_and_the_whole_rule_waits_for_bot
     settings.NUDGES_RULE_PARTS = 2
     held = Held(monkeypatch, Kind.MILESTONE_DUE)
     results: list = []
+    (low, high) = sweep.people_parts(2)
     first = in_thread(
-        lambda: sweep.nudges_rule_run(kind=Kind.MILESTONE_DUE, now=NOW, part=0, parts=2), results
+        lambda: sweep.nudges_rule_run(kind=Kind.MILESTONE_DUE, now=NOW, part=0, ids=low), results
     )
     assert held.written.wait(WAIT)
     # The other part neither waits for the first's lock nor for its rows.
     second = in_thread(
-        lambda: sweep.nudges_rule_run(kind=Kind.MILESTONE_DUE, now=NOW, part=1, parts=2), results
+        lambda: sweep.nudges_rule_run(kind=Kind.MILESTONE_DUE, now=NOW, part=1, ids=high), results
     )
     second.join(WAIT)
     assert len(results) == 1, results

@@ -320,7 +320,7 @@ _NOT_WRITTEN = """NOT EXISTS (
 #
 # One writer per kind and person: the rules run every minute are run only by the
 # sweep, under the sweep's advisory lock; each hourly rule, whether by the tasks that
-# each write one part of its people (``part`` of ``parts``, by id) or by a sweep running
+# each write one part of its people (a span of their ids) or by a sweep running
 # every rule in-process, only under the locks of the parts it writes (``_rule_lock`` in
 # ``sweep``), taken before its transaction and held until it has committed. So the
 # existing keys of a kind are filtered out by an anti-join and the rows go in with a
@@ -350,7 +350,7 @@ decided AS (
     LEFT JOIN nudges_nudgesettings s ON s.user_id = c.user_id
     LEFT JOIN nudges_kindpreference p ON p.user_id = c.user_id AND p.kind = %(kind)s
     WHERE COALESCE(p.mode, %(default_mode)s) <> 'off'
-      AND c.user_id %% %(parts)s = %(part)s
+      {part_of_people}
       AND {not_written}
       AND NOT EXISTS (
           SELECT 1 FROM nudges_snooze z
@@ -422,12 +422,23 @@ def rules_run(
     rules: Iterable[Rule],
     now: datetime,
     calendar: dict[str, list],
-    part: int = 0,
-    parts: int = 1,
+    ids: tuple[int | None, int | None] = (None, None),
 ) -> RulesRun:
     """Write the due nudges of these rules, one statement per rule, with their outbox
-    rows and the digest slots now due for their people: of the people whose id leaves
-    ``part`` when divided by ``parts`` (everyone by default)."""
+    rows and the digest slots now due for their people: of the people whose id is in
+    ``ids``, from the first up to (not including) the second, either open when None
+    (everyone by default)."""
+    start, stop = ids
+    # A range of ids, which the planner estimates from the ids' statistics (it could
+    # not estimate how many people a remainder keeps, and planned for a few rows).
+    part_of_people = " ".join(
+        condition
+        for condition, bound in (
+            ("AND c.user_id >= %(ids_start)s", start),
+            ("AND c.user_id < %(ids_stop)s", stop),
+        )
+        if bound is not None
+    )
     run = RulesRun()
     digests = DIGEST_SLOTS_SQL.format(people=_NEW_WAITING)
     with connection.cursor() as cursor:
@@ -436,8 +447,8 @@ def rules_run(
                 "now": now,
                 "kind": rule.kind,
                 "default_mode": rule.default_mode,
-                "part": part,
-                "parts": parts,
+                "ids_start": start,
+                "ids_stop": stop,
                 **calendar,
                 **rule.params(now),
             }
@@ -453,6 +464,7 @@ def rules_run(
             sql = INSERT_SQL.format(
                 tz_now=TZ_NOW_CTE,
                 candidates=candidates,
+                part_of_people=part_of_people,
                 not_written=_NOT_WRITTEN,
                 slot_columns=SLOT_COLUMNS,
                 digests=digests,
