@@ -19,10 +19,10 @@ cards, 2 contacts, so 100,000 students make ~1,000,000 rows). It then reports:
   writing that rule's nudges (a few thousand for the busiest);
 - the worst case: every milestone, card and follow-up due at once, all set to
   "immediately", so every nudge is also written to the outbox (the median of 3 runs):
-  as in production, the sweep with each hourly rule handed to a worker process (a pool
-  of two, as one worker deployed with ``--concurrency=2``), from the sweep's start to
-  the last rule's commit; and beside it every rule one after another in one process,
-  with the query count;
+  as in production, the sweep with each part of each hourly rule's people handed to a
+  worker process (a pool of two, as one worker deployed with ``--concurrency=2``), from
+  the sweep's start to the last part's commit; and beside it every rule one after
+  another in one process, with the query count;
 - claiming a batch of 1,000 due outbox rows, and EXPLAIN of the claim query;
 - delivery to a local SMTP sink (aiosmtpd in a separate process), with one connection
   per batch and with a new connection per message, from one process and from one worker
