@@ -30,13 +30,6 @@ PEOPLE = 6
 WAIT = 30  # seconds: a safety net, not a speed target
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def people():
     """Each person has a milestone due tomorrow and cards due, both nudged in the daily

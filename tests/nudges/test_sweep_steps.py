@@ -9,7 +9,6 @@ import datetime as dt
 import threading
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 
 from apps.nudges import rules, sweep
@@ -26,13 +25,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 NOW = dt.datetime(2026, 11, 25, 10, 30, tzinfo=dt.UTC)
 HEAVY = (Kind.MILESTONE_DUE, Kind.FOLLOW_UP_DUE, Kind.CARDS_DUE)
 PEOPLE = 6
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
