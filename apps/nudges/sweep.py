@@ -209,11 +209,13 @@ def people_parts(parts: int) -> list[Span]:
     the first open below and the last above, so that together they hold everyone,
     including people who join meanwhile. The sweep cuts them once and hands each rule
     task its span."""
+    if parts <= 1:
+        return [(None, None)]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT min(id), max(id) FROM {user_table()}")  # noqa: S608
         first, last = cursor.fetchone()
-    if first is None or parts <= 1:
-        return [(None, None)] * max(parts, 1)
+    # No one yet: cut anyway, so the parts stay apart whoever joins meanwhile.
+    first, last = first or 0, last or 0
     width = -(-(last - first + 1) // parts)
     cuts: list[int | None] = [first + width * k for k in range(1, parts)]
     return list(zip([None, *cuts], [*cuts, None], strict=True))

@@ -286,3 +286,22 @@ def test_the_same_rule_twice_at_once_waits_for_the_first_and_writes_nothing(peop
     assert [r.total_created for r in results] == [PEOPLE, 0]
     assert Notification.objects.filter(kind=Kind.MILESTONE_DUE).count() == PEOPLE
     assert daily_slots() == sorted(person.pk for person in people)
+
+
+def test_the_parts_of_the_people_hold_everyone_once_even_before_anyone_joins(db):
+    assert sweep.people_parts(1) == [(None, None)]
+    spans = sweep.people_parts(3)
+    starts = [start for start, _ in spans]
+    stops = [stop for _, stop in spans]
+    assert starts[0] is None  # open below and above
+    assert stops[-1] is None
+    assert None not in starts[1:]  # cut, though no one has joined
+    assert starts[1:] == stops[:-1]  # each part starts where the last stopped
+    people = [UserFactory() for _ in range(5)]
+    spans = sweep.people_parts(2)
+    for person in people:
+        inside = [
+            (start is None or start <= person.pk) and (stop is None or person.pk < stop)
+            for start, stop in spans
+        ]
+        assert inside.count(True) == 1
