@@ -165,16 +165,11 @@ def nudges_sweep(
     have committed."""
     now = now or timezone.now()
     defer_heavy = defer_heavy and not force
-    if _in_callers_transaction():
+    with _locks_given_back():
+        take = "pg_advisory_xact_lock" if _in_callers_transaction() else "pg_advisory_lock"
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK_KEY])
+            cursor.execute(f"SELECT {take}(%s)", [SWEEP_LOCK_KEY])
         return _sweep(now=now, force=force, defer_heavy=defer_heavy)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [SWEEP_LOCK_KEY])
-        return _sweep(now=now, force=force, defer_heavy=defer_heavy)
-    finally:
-        _sweep_lock_release()
 
 
 def nudges_rule_run(
@@ -193,14 +188,8 @@ def nudges_rule_run(
         return SweepResult()
     # The whole rule holds the lock of every part.
     locked = range(conf.RULE_PARTS) if part is None else [part]
-    if _in_callers_transaction():
-        with _rule_lock(kind, locked):
-            return _rule_run(rule=rule, now=now, part=part, ids=ids)
-    try:
-        with _rule_lock(kind, locked):
-            return _rule_run(rule=rule, now=now, part=part, ids=ids)
-    finally:
-        _sweep_lock_release()
+    with _locks_given_back(), _rule_lock(kind, locked):
+        return _rule_run(rule=rule, now=now, part=part, ids=ids)
 
 
 def people_parts(parts: int) -> list[Span]:
@@ -248,6 +237,20 @@ def _in_callers_transaction() -> bool:
     """The caller has a transaction open (an atomic block, or autocommit turned off):
     the sweep's writes belong to it."""
     return connection.in_atomic_block or not connection.get_autocommit()
+
+
+@contextmanager
+def _locks_given_back():
+    """Around work that takes the sweep's or a rule's advisory locks: inside a caller's
+    transaction they are transaction locks, given back with it; otherwise they are the
+    session's, given back here however the work ends."""
+    if _in_callers_transaction():
+        yield
+        return
+    try:
+        yield
+    finally:
+        _sweep_lock_release()
 
 
 def _sweep_lock_release() -> None:

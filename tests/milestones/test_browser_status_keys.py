@@ -21,6 +21,15 @@ def _status_posts(page) -> list[str]:
     return posts
 
 
+def _saved_once(page, posts: list[str], milestone: Milestone, commit) -> None:
+    """``commit()`` sends one status post, which saves the milestone as in progress."""
+    with page.expect_request(_is_status_post):
+        commit()
+    wait_for_htmx(page)
+    assert len(posts) == 1
+    assert Milestone.objects.get(pk=milestone.pk).status == Status.IN_PROGRESS
+
+
 def _open_status(page, browser_login, student) -> tuple[Milestone, list[str]]:
     """A planned milestone's row opened on its plan, and the status posts recorded from
     then on."""
@@ -47,11 +56,7 @@ def test_arrow_keys_browse_and_enter_saves_once(page, browser_login, student):
     assert Milestone.objects.get(pk=milestone.pk).status == Status.PLANNED
 
     page.keyboard.press("ArrowUp")  # back to In progress, then committed
-    with page.expect_request(_is_status_post):
-        page.keyboard.press("Enter")
-    wait_for_htmx(page)
-    assert len(posts) == 1
-    assert Milestone.objects.get(pk=milestone.pk).status == Status.IN_PROGRESS
+    _saved_once(page, posts, milestone, lambda: page.keyboard.press("Enter"))
 
 
 @pytest.mark.browser
@@ -70,11 +75,7 @@ def test_leaving_the_select_commits_and_escape_puts_the_choice_back(page, browse
 
     select.focus()
     page.keyboard.press("ArrowDown")
-    with page.expect_request(_is_status_post):
-        page.keyboard.press("Tab")
-    wait_for_htmx(page)
-    assert len(posts) == 1
-    assert Milestone.objects.get(pk=milestone.pk).status == Status.IN_PROGRESS
+    _saved_once(page, posts, milestone, lambda: page.keyboard.press("Tab"))
 
 
 @pytest.mark.browser
@@ -82,9 +83,5 @@ def test_leaving_the_select_commits_and_escape_puts_the_choice_back(page, browse
 def test_a_choice_picked_from_the_list_saves_at_once(page, browser_login, student):
     milestone, posts = _open_status(page, browser_login, student)
 
-    with page.expect_request(_is_status_post):
-        page.get_by_label(f"Status of “{TITLE}”").select_option("in_progress")
-
-    wait_for_htmx(page)
-    assert len(posts) == 1
-    assert Milestone.objects.get(pk=milestone.pk).status == Status.IN_PROGRESS
+    select = page.get_by_label(f"Status of “{TITLE}”")
+    _saved_once(page, posts, milestone, lambda: select.select_option("in_progress"))

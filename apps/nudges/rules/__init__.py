@@ -431,14 +431,11 @@ def rules_run(
     start, stop = ids
     # A range of ids, which the planner estimates from the ids' statistics (it could
     # not estimate how many people a remainder keeps, and planned for a few rows).
-    part_of_people = " ".join(
-        condition
-        for condition, bound in (
-            ("AND c.user_id >= %(ids_start)s", start),
-            ("AND c.user_id < %(ids_stop)s", stop),
-        )
-        if bound is not None
-    )
+    part_of_people = ""
+    if start is not None:
+        part_of_people += " AND c.user_id >= %(ids_start)s"
+    if stop is not None:
+        part_of_people += " AND c.user_id < %(ids_stop)s"
     run = RulesRun()
     digests = DIGEST_SLOTS_SQL.format(people=_NEW_WAITING)
     with connection.cursor() as cursor:
