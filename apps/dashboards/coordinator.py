@@ -63,7 +63,7 @@ def student_figures(
             mentors=_active_mentorships("pk", "student_id"),
         )
     }
-    found = figures_by_person(visible={"plan": ids}, now=now)
+    found = figures_by_person(visible={"plan": list(people)}, now=now)
     figures = [
         figures_of(
             Person(

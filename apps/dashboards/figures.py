@@ -11,15 +11,20 @@ queries, whatever the number of people or rows.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import logging
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.core.cache import cache
 from django.utils import timezone
 
+from apps.core.person_versions import VALUE_SECONDS, person_versions
 from apps.core.registry import dashboard_figures
+from apps.dashboards.kept import kept_entry, kept_key, still_true
 from apps.milestones.selectors import percent
+
+logger = logging.getLogger(__name__)
 
 AREAS = ("plan", "reading", "papers", "outreach")
 AMBER, RED = 1, 2
@@ -181,18 +186,60 @@ def display_name(display: str, email: str) -> str:
 
 
 def figures_by_person(
-    *, visible: Mapping[str, QuerySet | list[int]], now: dt.datetime
+    *, visible: Mapping[str, Collection[int]], now: dt.datetime
 ) -> dict[int, dict[str, dict[str, Any]]]:
     """Each person's figures, area by area: ``{person_id: {area: {key: value}}}``.
-    ``visible[area]`` is who may be seen in that area (a subquery such as matching's
-    ``mentee_ids_sharing``, or a list of ids); an area absent from ``visible`` is not
-    read, and a person outside it gets no figures for it. Each area runs its owning
-    app's few grouped queries, whatever the number of people."""
+    ``visible[area]`` is the ids of who may be seen in that area (decided by matching's
+    selector); an area absent from ``visible`` is not read, and a person outside it gets
+    no figures for it.
+
+    Figures are kept per person (``apps/dashboards/kept.py``): figures that change
+    with time alone say when (``changes_at``: the next deadline or card falling due).
+    Whoever is missing is read with the owning app's few grouped queries, whatever the
+    number of people."""
+    areas = dict(dashboard_figures.items())
+    wanted = {area: list(ids) for area, ids in visible.items() if area in areas and ids}
+    try:
+        versions = person_versions({pk for ids in wanted.values() for pk in ids})
+        keys = {pk: kept_key("figures", pk, version, now) for pk, version in versions.items()}
+        found = cache.get_many(list(keys.values()))
+    except Exception:
+        logger.warning("Figures read without the cache", exc_info=True)
+        return _merge({area: areas[area](people=ids, now=now) for area, ids in wanted.items()})
+    # One entry per person, one kept entry per area in it.
+    kept = {pk: found.get(key, {}) for pk, key in keys.items()}
+    missing: dict[str, list[int]] = {}
+    for area, ids in wanted.items():
+        for pk in ids:
+            entry = kept[pk].get(area)
+            if entry is None or not still_true(entry, now):
+                missing.setdefault(area, []).append(pk)
+    changed: set[int] = set()
+    for area, ids in missing.items():
+        read = areas[area](people=ids, now=now)
+        for pk in ids:
+            figures = read.get(pk, {})
+            entry = kept_entry(figures, now=now, changes_at=figures.get("changes_at"))
+            kept[pk] = {**kept[pk], area: entry}
+            changed.add(pk)
+    if changed:
+        try:
+            cache.set_many({keys[pk]: kept[pk] for pk in changed}, timeout=VALUE_SECONDS)
+        except Exception:
+            logger.warning("Could not keep %d people's figures", len(changed), exc_info=True)
+    return _merge(
+        {area: {pk: kept[pk][area]["value"] for pk in ids} for area, ids in wanted.items()}
+    )
+
+
+def _merge(
+    by_area: Mapping[str, Mapping[int, dict[str, Any]]],
+) -> dict[int, dict[str, dict[str, Any]]]:
     out: dict[int, dict[str, dict[str, Any]]] = {}
-    for area, contribution in dashboard_figures.items():
-        if area in visible:
-            for person_id, figures in contribution(people=visible[area], now=now).items():
-                out.setdefault(person_id, {})[area] = figures
+    for area, people in by_area.items():
+        for pk, figures in people.items():
+            if figures:
+                out.setdefault(pk, {})[area] = figures
     return out
 
 

@@ -16,14 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.dashboards.figures import Person, figures_by_person, figures_of
+from apps.dashboards.kept import kept_read
 from apps.matching.models import Mentorship
 from apps.milestones.models import CLOSED_STATUSES, Milestone, Plan
 from apps.milestones.selectors import category_progress, recent_comments_for
 from apps.nudges.models import Kind, KindPreference, NudgeSettings
-from apps.nudges.snoozes import snooze_active
+from apps.nudges.snoozes import snooze_active, snoozes_end
 from apps.readinglists.models import ReadingList
 from apps.research.models import ACTIVE_STAGES, PRE_SUBMISSION_STAGES, Purpose, Stage, deadline_name
-from apps.research.selectors import drafts_for_owner, followups_due
+from apps.research.selectors import drafts_for_owner, followups_due, user_local_date
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -88,10 +89,11 @@ def _facts(user: User, now: dt.datetime) -> Mapping[str, Any]:
 
 
 def student_home(*, user: User, now: dt.datetime | None = None) -> dict[str, Any]:
-    """Everything the student home shows, in a fixed number of queries."""
+    """Everything the student home shows. The onboarding facts are read on every view;
+    the figures and the lists below them are kept between views (``kept.py``) until the
+    student's data changes, the day ends, a listed deadline passes or a snooze ends."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    horizon = local_horizon(days=30, now=now)
     me = user.pk
     facts = _facts(user, now)
     person = Person(
@@ -103,6 +105,32 @@ def student_home(*, user: User, now: dt.datetime | None = None) -> dict[str, Any
     # The student's own figures, exactly as their mentor's table computes them.
     found = figures_by_person(visible={area: [me] for area in OWN_AREAS}, now=now)
     figures = figures_of(person, found.get(me, {}), now=now)
+    lists = kept_read("home", person_id=me, now=now, read=lambda: _lists(user, now))
+    cards = 0 if facts["cards_snoozed"] else figures.cards_due
+    milestones, drafts = lists["milestones"], lists["drafts"]
+    actions = _actions(milestones, drafts, lists["followups"], cards=cards, today=today)
+    return {
+        "figures": figures,
+        "actions": actions[:5],
+        "cards_due": figures.cards_due,
+        "deadlines": _deadlines(milestones, drafts, today=today)[:12],
+        "categories": lists["categories"],
+        "comments": lists["comments"],
+        "has_plan": facts["has_plan"],
+        "has_mentor": facts["has_mentor"],
+        "has_lists": facts["has_lists"],
+        "has_nudge_prefs": facts["has_nudge_prefs"],
+    }
+
+
+def _lists(user: User, now: dt.datetime) -> tuple[dict[str, Any], dt.datetime | None]:
+    """The home's lists (open milestones and drafts due within 30 days, follow-ups,
+    comments, progress by category), and the next moment time alone changes them: a
+    listed draft's deadline passing, a snooze ending, or the day ending where the
+    student is (follow-ups are due by their calendar)."""
+    today = timezone.localdate(now)
+    horizon = local_horizon(days=30, now=now)
+    me = user.pk
 
     def awake(kind: str) -> Any:
         return ~snooze_active(user_id=me, kinds=SNOOZE_KINDS[kind], now=now)
@@ -137,23 +165,21 @@ def student_home(*, user: User, now: dt.datetime | None = None) -> dict[str, Any
         .filter(awake("followup"))
         .values("pk", "name", "affiliation", "purpose", "follow_up_on")[:5]
     )
-    cards = 0 if facts["cards_snoozed"] else figures.cards_due
-    actions = _actions(milestones, drafts, followups, cards=cards, today=today)
-    comments = recent_comments_for(owners=[me], limit=5, exclude_author=me)
-    return {
-        "figures": figures,
-        "actions": actions[:5],
-        "cards_due": figures.cards_due,
-        "deadlines": _deadlines(milestones, drafts, today=today)[:12],
+    lists = {
+        "milestones": milestones,
+        "drafts": drafts,
+        "followups": followups,
+        "comments": list(recent_comments_for(owners=[me], limit=5, exclude_author=me)),
         "categories": category_progress(
             milestones=Milestone.objects.filter(plan__owner_id=me), today=today
         ),
-        "comments": list(comments),
-        "has_plan": facts["has_plan"],
-        "has_mentor": facts["has_mentor"],
-        "has_lists": facts["has_lists"],
-        "has_nudge_prefs": facts["has_nudge_prefs"],
     }
+    their_tomorrow = dt.datetime.combine(
+        user_local_date(user=user, now=now) + dt.timedelta(days=1), dt.time(), tzinfo=user.zone
+    )
+    changes = [d["next_deadline_at"] for d in drafts]
+    changes += [their_tomorrow, snoozes_end(user_id=me, now=now)]
+    return lists, min(t for t in changes if t is not None)
 
 
 def _actions(

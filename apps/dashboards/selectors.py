@@ -205,7 +205,18 @@ def mentee_detail(*, mentorship: Mentorship, now: dt.datetime | None = None) -> 
         mentorship_id=mentorship.pk,
         shares={area: area in shared for area in AREAS},
     )
-    found = figures_by_person(visible=shared, now=now)
+    # The figures are kept per person: ask the same selector which areas it lets through.
+    decisions = (
+        dict(
+            Mentorship.objects.filter(pk=mentorship.pk)
+            .values(**sharing_decisions(areas=list(shared)))
+            .get()
+        )
+        if shared
+        else {}
+    )
+    visible = {area: [student.pk] for area in shared if decisions[f"shares_{area}"]}
+    found = figures_by_person(visible=visible, now=now)
     figures = figures_of(person, found.get(student.pk, {}), now=now)
     detail: dict[str, Any] = {
         "figures": figures,

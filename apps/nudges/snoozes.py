@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Min, OuterRef
 from django.utils import timezone
 
+from apps.core.person_versions import person_data_changed
 from apps.nudges.models import Kind, Notification, Snooze
 
 # The durations offered wherever something can be snoozed, in days, with their labels.
@@ -41,6 +42,7 @@ def snooze_set(
         unique_fields=["user", "kind", "object_id"],
         update_fields=["until"],
     )
+    person_data_changed([user_id])  # what the person's home lists depends on its snoozes
     return until
 
 
@@ -71,3 +73,8 @@ def snooze_active(
             user_id=user_id, kind__in=list(kinds), object_id=object_id, until__gt=now
         )
     )
+
+
+def snoozes_end(*, user_id: int, now: datetime) -> datetime | None:
+    """When the first of the person's running snoozes ends (None without any)."""
+    return Snooze.objects.filter(user_id=user_id, until__gt=now).aggregate(end=Min("until"))["end"]

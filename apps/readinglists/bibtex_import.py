@@ -20,6 +20,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from apps.readinglists import bibtex
+from apps.readinglists.dashboards import lists_changed
 from apps.readinglists.models import ImportCandidate, ImportDraft, Item, ReadingList
 
 if TYPE_CHECKING:
@@ -292,6 +293,7 @@ def import_confirm(
         locked.confirmed_at = timezone.now()
         locked.save(update_fields=["confirmed_at"])
         ReadingList.objects.filter(pk=reading_list.pk).update(updated_at=timezone.now())
+        lists_changed([reading_list.pk])
     return outcome
 
 

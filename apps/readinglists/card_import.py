@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core.person_versions import person_data_changed
 from apps.readinglists.models import CardImport, ReviewCard, Topic
 
 if TYPE_CHECKING:
@@ -198,6 +199,7 @@ def card_import_confirm(
                 )
             )
         ReviewCard.objects.bulk_create(cards)
+        person_data_changed([user.pk])
         locked.confirmed_at = now
         locked.save(update_fields=["confirmed_at"])
     return len(cards), len(locked.rows) - len(cards)

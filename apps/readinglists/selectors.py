@@ -13,6 +13,7 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -291,7 +292,12 @@ def card_due_q(now: datetime) -> Q:
     """The one definition of a card that is due, for every count, queue and figure:
     its due time has come, it is not suspended, and its owner is not on a review pause.
     The nudge rule's SQL (``nudges.py``) reads the same three conditions."""
-    return Q(due__lte=now, suspended=False, owner__review_settings__paused_since__isnull=True)
+    return Q(due__lte=now) & card_reviewable_q()
+
+
+def card_reviewable_q() -> Q:
+    """A card that is due once its due time comes: not suspended, owner not paused."""
+    return Q(suspended=False, owner__review_settings__paused_since__isnull=True)
 
 
 def cards_due_count(*, user: User, now: datetime | None = None) -> int:
@@ -409,8 +415,9 @@ def reading_figures(*, readers: QuerySet | list[int], now: datetime) -> dict[int
     """The ``reading`` figures of each of ``readers`` who has any, by reader id, counted
     as ``reading_progress`` counts them: items of the lists they own or are assigned
     (``total``), of which read or summarised (``done``) and in progress (``reading``);
-    review cards due (``cards_due``, by ``card_due_q``) and the latest progress and
-    review times (``last_progress``, ``last_review``). Three grouped queries."""
+    review cards due (``cards_due``, by ``card_due_q``), the latest progress and
+    review times (``last_progress``, ``last_review``), and when the next card falls due,
+    changing the figures by time alone (``changes_at``). Three grouped queries."""
     owned = (
         Item.objects.filter(reading_list__owner_id__in=readers)
         .order_by()
@@ -448,6 +455,7 @@ def reading_figures(*, readers: QuerySet | list[int], now: datetime) -> dict[int
         .annotate(
             cards_due=Count("pk", filter=card_due_q(now)),
             last_review=Max("last_review"),
+            changes_at=Min("due", filter=Q(due__gt=now) & card_reviewable_q()),
         )
     )
     empty = {
@@ -457,6 +465,7 @@ def reading_figures(*, readers: QuerySet | list[int], now: datetime) -> dict[int
         "cards_due": 0,
         "last_progress": None,
         "last_review": None,
+        "changes_at": None,
     }
     out: dict[int, dict] = {}
     for row in owned.union(assigned, all=True):

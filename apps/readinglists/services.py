@@ -15,8 +15,10 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from apps.core.enqueue import enqueue_on_commit
+from apps.core.person_versions import person_data_changed
 from apps.matching.selectors import active_mentorship
 from apps.readinglists import foundations, selectors
+from apps.readinglists.dashboards import lists_changed
 from apps.readinglists.identifiers import recognise, split_paste
 from apps.readinglists.models import (
     Assignment,
@@ -117,6 +119,7 @@ def list_copy(*, reading_list: ReadingList, user: User) -> ReadingList:
             ],
             batch_size=1000,
         )
+        person_data_changed([user.pk])
     return copy
 
 
@@ -313,6 +316,7 @@ def identifiers_add(*, reading_list: ReadingList, text: str) -> PasteResult:
                 )
             )
         result.created = Item.objects.bulk_create(to_create)
+        lists_changed([reading_list.pk])
         for item in result.created:
             enqueue_on_commit(ENRICH_TASK, item.pk)
     return result
@@ -370,6 +374,7 @@ def deck_add_starter(*, user: User, now: datetime | None = None) -> int:
         if card.key not in existing
     ]
     ReviewCard.objects.bulk_create(cards, ignore_conflicts=True)
+    person_data_changed([user.pk])
     return len(cards)
 
 
@@ -526,6 +531,7 @@ def review_resume(*, user: User, now: datetime | None = None) -> ReviewSettings:
         if row.paused_since is not None:
             gap = max(now - row.paused_since, timedelta(0))
             ReviewCard.objects.filter(owner=user).update(due=F("due") + gap)
+            person_data_changed([user.pk])
             row.paused_since = None
             row.save(update_fields=["paused_since"])
     return row

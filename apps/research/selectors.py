@@ -229,8 +229,9 @@ EARLY_STAGES = (Stage.IDEA, Stage.OUTLINE, Stage.DRAFTING)
 def draft_figures(*, owners: QuerySet | list[int], now: dt.datetime) -> dict[int, dict]:
     """The ``papers`` figures of each of ``owners`` who has drafts, by owner id: the next
     venue deadline of an active draft (``next_deadline``), the next one of a draft still
-    in an early stage (``early_deadline``) and the latest change to a draft
-    (``last_change``). One grouped query."""
+    in an early stage (``early_deadline``), the latest change to a draft
+    (``last_change``), and when the first of those deadlines passes, changing the
+    figures by time alone (``changes_at``). One grouped query."""
     upcoming = Q(target_venue__deadlines__due_at__gte=now)
     rows = (
         Draft.objects.filter(owner_id__in=owners)
@@ -246,7 +247,16 @@ def draft_figures(*, owners: QuerySet | list[int], now: dt.datetime) -> dict[int
             last_change=Max("updated_at"),
         )
     )
-    return {r.pop("owner_id"): r for r in rows}
+    return {
+        r.pop("owner_id"): {
+            **r,
+            "changes_at": min(
+                (d for d in (r["next_deadline"], r["early_deadline"]) if d is not None),
+                default=None,
+            ),
+        }
+        for r in rows
+    }
 
 
 def outreach_by_status(*, owners: QuerySet | list[int]) -> list[dict]:

@@ -17,6 +17,7 @@ from django.db.models import Max, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from apps.core.person_versions import person_data_changed
 from apps.research.catalogue import (
     CatalogueError,
     ParsedCatalogue,
@@ -26,6 +27,7 @@ from apps.research.catalogue import (
     parse_catalogue,
     parse_catalogue_files,
 )
+from apps.research.dashboards import venues_changed
 from apps.research.models import (
     CLOSED_STATUSES,
     Contact,
@@ -131,6 +133,7 @@ def draft_change_stage(
         draft=locked, from_stage=locked.stage, to_stage=new_stage, changed_at=now, changed_by=by
     )
     Draft.objects.filter(pk=draft.pk).update(stage=new_stage, stage_changed_at=now, updated_at=now)
+    person_data_changed([draft.owner_id])
     draft.stage, draft.stage_changed_at, draft.updated_at = new_stage, now, now
     return change
 
@@ -412,6 +415,7 @@ def _catalogue_apply(plan: CataloguePlan) -> CatalogueImportResult:
             else:
                 result.deadlines_unchanged += 1
     VenueDeadline.objects.bulk_create(new_rows, batch_size=1000)
+    venues_changed({row.venue_id for row in new_rows})
     return result
 
 

@@ -3,6 +3,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -152,9 +153,16 @@ def test_query_counts_do_not_grow(client, django_assert_num_queries, coordinator
     with django_assert_num_queries(9):
         assert client.get(URL).status_code == 200
     programme = coordinator.programmes_coordinated.first()
-    # Session, user, programme, student memberships, students, their plan figures, mentor
-    # memberships, mentors; the meetings section's pairs, fit alerts and answers.
+    url = reverse("dashboards:programme", args=[programme.pk])
+    # The plan figures the page above computed are kept: without them, session, user,
+    # programme, student memberships, students, mentor memberships, mentors; the meetings
+    # section's pairs, fit alerts and answers.
+    with django_assert_num_queries(10):
+        assert client.get(url).status_code == 200
+    # Nothing kept: the students' plan figures are read too.
+    cache.clear()
     with django_assert_num_queries(11):
-        assert client.get(reverse("dashboards:programme", args=[programme.pk])).status_code == 200
-    with django_assert_num_queries(8):
+        assert client.get(url).status_code == 200
+    # The export reads the figures the page kept (8 queries with nothing kept).
+    with django_assert_num_queries(7):
         client.get(reverse("dashboards:programme_csv", args=[programme.pk]))

@@ -171,6 +171,9 @@ def test_query_count_does_not_grow_with_rows(client, django_assert_num_queries, 
     # Session, user, mentorship (twice: the access check, then with both people), the
     # figures (plan 1, papers 1, reading 3), plans, open milestones, comments, check-ins,
     # drafts, outreach counts, follow-ups and private notes, then the milestones open to
-    # comment, and the unread-messages badge.
-    with django_assert_num_queries(19):
+    # comment, and the unread-messages badge; and which areas the figures may show.
+    with django_assert_num_queries(20):
+        assert client.get(_url(student)).status_code == 200
+    # The figures are kept for the next view, until the student's data changes.
+    with django_assert_num_queries(15):
         assert client.get(_url(student)).status_code == 200

@@ -1,0 +1,61 @@
+"""The current version of each person's data, as the dashboards keep it.
+
+The dashboards keep what they read about a person (their figures, their home's lists)
+in the cache under the person's current version (``apps/dashboards/kept.py``). The apps
+that own that data call :func:`person_data_changed` whenever they write it; the next
+reader then reads it afresh. A version is a random token, so a version lost from the
+cache (evicted, or the cache emptied) can never bring back what was kept under an older
+one.
+
+Cache errors are survived: :func:`person_data_changed` logs them (what was kept then
+stays for at most ``VALUE_SECONDS``), and a reader reads without the cache.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+# How long a kept read may be served at most, even if a write forgot to say so.
+VALUE_SECONDS = 60 * 60
+VERSION_SECONDS = 2 * VALUE_SECONDS
+
+
+def _key(person_id: int) -> str:
+    return f"person-version:{person_id}"
+
+
+def person_data_changed(person_ids: Iterable[int | None]) -> None:
+    """Retire the current version of these people's data now and again once the write
+    commits: a reader that read it in between, before the commit, kept what it read
+    under a version retired here."""
+    keys = sorted({_key(pk) for pk in person_ids if pk is not None})
+    if not keys:
+        return
+    _forget(keys)
+    transaction.on_commit(lambda: _forget(keys))
+
+
+def _forget(keys: list[str]) -> None:
+    try:
+        cache.delete_many(keys)
+    except Exception:
+        logger.warning("Could not retire %d people's kept reads", len(keys), exc_info=True)
+
+
+def person_versions(person_ids: Iterable[int]) -> dict[int, str]:
+    """Each person's current version, a new one for whoever has none. Set before their
+    data is read from the database, so a write committed after this call retires it.
+    Raises the cache's errors."""
+    keys = {pk: _key(pk) for pk in person_ids}
+    found = cache.get_many(list(keys.values()))
+    new = {key: uuid.uuid4().hex for key in keys.values() if key not in found}
+    if new:
+        cache.set_many(new, timeout=VERSION_SECONDS)
+    return {pk: found.get(key) or new[key] for pk, key in keys.items()}
