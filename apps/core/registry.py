@@ -60,9 +60,11 @@ mentorship_end_hooks = Registry("lifecycle")
 # --- Dashboard figures ------------------------------------------------------------------
 # Registered under the area the figures belong to ("plan", "papers", "reading"), whose
 # sharing decides who may see them: fn(*, people, now) -> {person_id: {key: value}} for
-# the people (ids, or a subquery of ids such as matching's ``mentee_ids_sharing``) who
-# have any figures in the area, from a fixed number of grouped queries; a person left
-# out has none (zeros). The dashboards merge the areas in Python.
+# the people (ids) who have any figures in the area, from a fixed number of grouped
+# queries; a person left out has none (zeros). Figures that change with time alone carry
+# ``changes_at``, the next moment they do. The dashboards merge the areas in Python and
+# keep each person's figures until the app says their data changed
+# (``apps/core/person_versions.py``).
 dashboard_figures = Registry("dashboards")
 
 # Sections of a programme's page from other apps (how its pairs' meetings go):

@@ -1,11 +1,11 @@
 """A person's figures as every dashboard, page and export shows them, composed from the
 selectors of the apps that own them, in bulk for many people.
 
-Sharing is decided once, by the caller, as one subquery of visible owners per area
-(matching's ``mentee_ids_sharing``, narrowed to one mentee for the mentee page, or the
-programme's students for the coordinator): an area without one is not looked at, and a
-person outside it gets no figures for it. Each area costs a fixed number of grouped
-queries, whatever the number of people or rows.
+Sharing is decided once, by the caller, as the ids of visible people per area (from
+matching's sharing decisions on the mentorships, or the programme's students for the
+coordinator): an area without them is not looked at, and a person outside them gets no
+figures for it. Each area costs a fixed number of grouped queries, whatever the number
+of people or rows, and only for people whose kept figures (``kept.py``) are missing.
 """
 
 from __future__ import annotations

@@ -151,12 +151,9 @@ def mentee_rows_sorted(
 
 
 def mentor_dashboard(*, mentor: User, now: dt.datetime | None = None) -> dict[str, Any]:
-    """The mentor dashboard's data: the mentorships with the table's figures, and the
-    recent completions, in a fixed number of queries.
-
-    Not cached: a key that changes on every write (counts and latest change times of
-    each shared area) cost PostgreSQL as much as the figures themselves, and a key bumped
-    by signals would miss the other apps' bulk writes and ``.update()`` calls."""
+    """The mentor dashboard's data: the mentorships with the table's figures (kept
+    per mentee between views, see ``kept.py``), and the recent completions, in a fixed
+    number of queries."""
     now = now or timezone.now()
     statuses = [Mentorship.Status.ACTIVE, Mentorship.Status.PENDING]
     everyone = _rows(mentor, statuses=statuses, now=now)

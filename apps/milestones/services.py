@@ -17,7 +17,6 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from apps.core.person_versions import person_data_changed
 from apps.matching.selectors import is_programme_coordinator
 from apps.milestones.dates import add_months
 from apps.milestones.models import (
@@ -160,7 +159,6 @@ def plan_create_from_template(
         for spec in template.milestones
         for dep in spec.after
     )
-    person_data_changed([owner.pk])  # bulk_create saves no milestone one by one
     return plan
 
 
