@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
+from psycopg.errors import DeadlockDetected
 
 from apps.core.enqueue import enqueue_on_commit
 from apps.core.text import validate_single_line
@@ -95,6 +96,12 @@ def _save_or_taken(meeting: Meeting, **kwargs) -> None:
     except IntegrityError as exc:
         constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
         if constraint in NO_OVERLAP_CONSTRAINTS:
+            raise ValidationError({"start": JUST_TAKEN}) from exc
+        raise
+    except OperationalError as exc:
+        # Two overlapping bookings inserted at once wait on each other's row while the
+        # constraint is checked; PostgreSQL ends one of them: that one lost the slot.
+        if isinstance(exc.__cause__, DeadlockDetected):
             raise ValidationError({"start": JUST_TAKEN}) from exc
         raise
 
