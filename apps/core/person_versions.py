@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.signals import ModelSignal, post_delete, post_save
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +42,23 @@ def person_data_changed(person_ids: Iterable[int | None]) -> None:
         return
     _forget(keys)
     transaction.on_commit(lambda: _forget(keys))
+
+
+def retire_when_written(
+    model: type[models.Model],
+    people: Callable[[Any], Iterable[int | None]],
+    *,
+    signals: Iterable[ModelSignal] = (post_save, post_delete),
+) -> None:
+    """Retire the data of ``people(row)`` whenever a row of ``model`` is saved or
+    deleted, by whatever writes it (services, the admin, demo data). Writes that bypass
+    ``save()`` (``bulk_create``, ``update()``) call :func:`person_data_changed` themselves."""
+
+    def retire(*, instance: Any, **kwargs: Any) -> None:
+        person_data_changed(people(instance))
+
+    for signal in signals:
+        signal.connect(retire, sender=model, weak=False, dispatch_uid=f"kept:{model._meta.label}")
 
 
 def _forget(keys: list[str]) -> None:

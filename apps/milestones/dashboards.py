@@ -13,11 +13,9 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 
-from apps.core.person_versions import person_data_changed
+from apps.core.person_versions import retire_when_written
 from apps.core.registry import dashboard_figures
 from apps.milestones.models import Milestone, MilestoneComment, Plan
 from apps.milestones.selectors import milestone_figures
@@ -28,18 +26,15 @@ def plan_figures(*, people: QuerySet | list[int], now: dt.datetime) -> dict[int,
     return milestone_figures(owners=people, today=timezone.localdate(now))
 
 
-@receiver([post_save, post_delete], sender=Milestone, dispatch_uid="milestones.figures.milestone")
-def _milestone_written(*, instance: Milestone, **kwargs: Any) -> None:
-    person_data_changed(Plan.objects.filter(pk=instance.plan_id).values_list("owner_id", flat=True))
+def _owner_of_plan(plan_id: int) -> list[int]:
+    return list(Plan.objects.filter(pk=plan_id).values_list("owner_id", flat=True))
 
 
-@receiver([post_save, post_delete], sender=Plan, dispatch_uid="milestones.figures.plan")
-def _plan_written(*, instance: Plan, **kwargs: Any) -> None:
-    person_data_changed([instance.owner_id])
-
-
-@receiver([post_save, post_delete], sender=MilestoneComment, dispatch_uid="milestones.kept.comment")
-def _comment_written(*, instance: MilestoneComment, **kwargs: Any) -> None:
-    person_data_changed(
-        Plan.objects.filter(milestones=instance.milestone_id).values_list("owner_id", flat=True)
-    )
+retire_when_written(Plan, lambda plan: [plan.owner_id])
+retire_when_written(Milestone, lambda milestone: _owner_of_plan(milestone.plan_id))
+retire_when_written(
+    MilestoneComment,
+    lambda comment: Plan.objects.filter(milestones=comment.milestone_id).values_list(
+        "owner_id", flat=True
+    ),
+)

@@ -14,10 +14,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
-from django.db.models.signals import post_delete, post_save, pre_delete
-from django.dispatch import receiver
+from django.db.models.signals import pre_delete
 
-from apps.core.person_versions import person_data_changed
+from apps.core.person_versions import person_data_changed, retire_when_written
 from apps.core.registry import dashboard_figures
 from apps.readinglists.models import (
     Assignment,
@@ -37,45 +36,24 @@ def reading_area_figures(
     return reading_figures(readers=people, now=now)
 
 
-def lists_changed(list_ids: Iterable[int]) -> None:
-    """Retire the figures of everyone these lists count for: owners and assignees."""
+def readers_of_lists(list_ids: Iterable[int]) -> list[int]:
+    """Everyone these lists count for: owners and assignees."""
     ids = list(list_ids)
-    person_data_changed(
-        [
-            *ReadingList.objects.filter(pk__in=ids).values_list("owner_id", flat=True),
-            *Assignment.objects.filter(reading_list_id__in=ids).values_list("mentee_id", flat=True),
-        ]
-    )
+    return [
+        *ReadingList.objects.filter(pk__in=ids).values_list("owner_id", flat=True),
+        *Assignment.objects.filter(reading_list_id__in=ids).values_list("mentee_id", flat=True),
+    ]
 
 
-@receiver([post_save, post_delete], sender=Item, dispatch_uid="readinglists.figures.item")
-def _item_written(*, instance: Item, **kwargs: Any) -> None:
-    lists_changed([instance.reading_list_id])
+def lists_changed(list_ids: Iterable[int]) -> None:
+    """Retire the kept reads of everyone these lists count for."""
+    person_data_changed(readers_of_lists(list_ids))
 
 
-# Before the list goes, while its assignments still say whom it counted for.
-@receiver(pre_delete, sender=ReadingList, dispatch_uid="readinglists.figures.list")
-def _list_deleted(*, instance: ReadingList, **kwargs: Any) -> None:
-    lists_changed([instance.pk])
-
-
-@receiver([post_save, post_delete], sender=Assignment, dispatch_uid="readinglists.figures.assign")
-def _assignment_written(*, instance: Assignment, **kwargs: Any) -> None:
-    person_data_changed([instance.mentee_id])
-
-
-@receiver([post_save, post_delete], sender=Progress, dispatch_uid="readinglists.figures.progress")
-def _progress_written(*, instance: Progress, **kwargs: Any) -> None:
-    person_data_changed([instance.user_id])
-
-
-@receiver([post_save, post_delete], sender=ReviewCard, dispatch_uid="readinglists.figures.card")
-def _card_written(*, instance: ReviewCard, **kwargs: Any) -> None:
-    person_data_changed([instance.owner_id])
-
-
-@receiver(
-    [post_save, post_delete], sender=ReviewSettings, dispatch_uid="readinglists.figures.settings"
-)
-def _review_settings_written(*, instance: ReviewSettings, **kwargs: Any) -> None:
-    person_data_changed([instance.user_id])
+retire_when_written(Item, lambda item: readers_of_lists([item.reading_list_id]))
+# Before a list goes, while its assignments still say whom it counted for.
+retire_when_written(ReadingList, lambda rl: readers_of_lists([rl.pk]), signals=[pre_delete])
+retire_when_written(Assignment, lambda a: [a.mentee_id])
+retire_when_written(Progress, lambda p: [p.user_id])
+retire_when_written(ReviewCard, lambda card: [card.owner_id])
+retire_when_written(ReviewSettings, lambda row: [row.user_id])

@@ -14,10 +14,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
-from django.db.models.signals import post_delete, post_save, pre_delete
-from django.dispatch import receiver
+from django.db.models.signals import post_save, pre_delete
 
-from apps.core.person_versions import person_data_changed
+from apps.core.person_versions import person_data_changed, retire_when_written
 from apps.core.registry import dashboard_figures
 from apps.research.models import Contact, Draft, Venue, VenueDeadline
 from apps.research.selectors import draft_figures
@@ -28,31 +27,21 @@ def papers_figures(*, people: QuerySet | list[int], now: dt.datetime) -> dict[in
     return draft_figures(owners=people, now=now)
 
 
+def owners_aiming_at(venue_ids: Iterable[int]) -> list[int]:
+    """Everyone whose drafts aim at these venues."""
+    drafts = Draft.objects.filter(target_venue_id__in=list(venue_ids))
+    return list(drafts.values_list("owner_id", flat=True).distinct())
+
+
 def venues_changed(venue_ids: Iterable[int]) -> None:
     """Retire the kept reads of everyone whose drafts aim at these venues."""
-    person_data_changed(
-        Draft.objects.filter(target_venue_id__in=list(venue_ids))
-        .values_list("owner_id", flat=True)
-        .distinct()
-    )
+    person_data_changed(owners_aiming_at(venue_ids))
 
 
-@receiver([post_save, post_delete], sender=Draft, dispatch_uid="research.figures.draft")
-def _draft_written(*, instance: Draft, **kwargs: Any) -> None:
-    person_data_changed([instance.owner_id])
-
-
-@receiver([post_save, post_delete], sender=VenueDeadline, dispatch_uid="research.figures.deadline")
-def _deadline_written(*, instance: VenueDeadline, **kwargs: Any) -> None:
-    venues_changed([instance.venue_id])
-
-
+retire_when_written(Draft, lambda draft: [draft.owner_id])
+retire_when_written(Contact, lambda contact: [contact.owner_id])
+retire_when_written(VenueDeadline, lambda deadline: owners_aiming_at([deadline.venue_id]))
 # Before a venue goes, while the drafts aiming at it still say so.
-@receiver([post_save, pre_delete], sender=Venue, dispatch_uid="research.kept.venue")
-def _venue_written(*, instance: Venue, **kwargs: Any) -> None:
-    venues_changed([instance.pk])
-
-
-@receiver([post_save, post_delete], sender=Contact, dispatch_uid="research.kept.contact")
-def _contact_written(*, instance: Contact, **kwargs: Any) -> None:
-    person_data_changed([instance.owner_id])
+retire_when_written(
+    Venue, lambda venue: owners_aiming_at([venue.pk]), signals=[post_save, pre_delete]
+)
