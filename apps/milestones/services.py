@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from apps.core.person_versions import person_data_changed
 from apps.matching.selectors import is_programme_coordinator
 from apps.milestones.dates import add_months
 from apps.milestones.models import (
@@ -395,6 +396,8 @@ def milestone_move(*, milestone: Milestone, direction: str, group_by: str = "") 
     this, other = group[index], group[other_index]
     this.position, other.position = other.position, this.position
     Milestone.objects.bulk_update(siblings, ["position"])
+    # bulk_update passes no save() hook; the home lists milestones of a day in this order.
+    person_data_changed([milestone.plan.owner_id])
     milestone.position = this.position
     return True
 

@@ -143,6 +143,28 @@ def _action_titles(student, now) -> list[str]:
     return [a.title for a in student_home(user=student, now=now)["actions"]]
 
 
+def test_milestones_reordered_on_the_plan_are_reordered_on_the_home(student):
+    """milestone_move writes positions with bulk_update, past any save() hook; the home
+    lists the milestones of one day in the plan's order."""
+    now = timezone.now()
+    plan = Plan.objects.get(owner=student)
+    day = now.date() + dt.timedelta(days=3)
+    for title in ("Same day A", "Same day B"):
+        milestone_services.milestone_create(
+            plan=plan, title=title, success_criterion="done", target_date=day
+        )
+
+    def same_day_titles() -> list[str]:
+        deadlines = student_home(user=student, now=now)["deadlines"]
+        return [d["title"] for d in deadlines if d["title"].startswith("Same day")]
+
+    assert same_day_titles() == ["Same day A", "Same day B"]
+    milestone_services.milestone_move(
+        milestone=Milestone.objects.get(title="Same day B"), direction="up"
+    )
+    assert same_day_titles() == ["Same day B", "Same day A"]
+
+
 def test_a_mentor_comment_shows_on_the_home_at_once(student):
     mentor = UserFactory(is_mentor=True)
     give_mentees(mentor, [student])
