@@ -154,8 +154,3 @@ class RoundSettingsForm(forms.ModelForm):
         if weights and sum(weights) <= 0:
             raise forms.ValidationError("At least one weight must be above zero.")
         return data
-
-
-class SwapForm(forms.Form):
-    first = forms.IntegerField(widget=forms.HiddenInput)
-    second = forms.TypedChoiceField(coerce=int, label="Swap mentor with")

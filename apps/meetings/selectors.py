@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from apps.matching.models import Mentorship
-from apps.matching.selectors import active_mentorship, active_mentorships_for_mentor
+from apps.matching.selectors import active_mentorship
 from apps.meetings import slots
 from apps.meetings.models import (
     AvailabilityException,
@@ -168,10 +168,6 @@ def bookable_mentors(*, student: User) -> QuerySet[Mentorship]:
         .select_related("mentor")
         .order_by("mentor__display_name", "pk")
     )
-
-
-def mentees_for(*, mentor: User) -> QuerySet[Mentorship]:
-    return active_mentorships_for_mentor(mentor=mentor)
 
 
 def meetings_for(*, user: User) -> MeetingQuerySet:

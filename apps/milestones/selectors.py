@@ -185,18 +185,6 @@ def plan_completion_series(*, plan: Plan) -> list[tuple[datetime.date, int]]:
     return series
 
 
-def milestones_due(*, user: User, within_days: int) -> QuerySet[Milestone]:
-    """Open milestones of the user's plans due within ``within_days`` days, overdue ones
-    included, soonest first."""
-    horizon = timezone.localdate() + datetime.timedelta(days=within_days)
-    return (
-        Milestone.objects.filter(plan__owner=user, target_date__lte=horizon)
-        .exclude(status__in=CLOSED_STATUSES)
-        .select_related("plan")
-        .order_by("target_date", "position")
-    )
-
-
 def milestone_comments(*, milestone: Milestone) -> QuerySet[MilestoneComment]:
     return milestone.comments.select_related("author")
 

@@ -505,11 +505,6 @@ def plan_template_create(
 # --- Calendar feed -------------------------------------------------------------------------
 
 
-def calendar_feed_get_or_create(*, user: User) -> CalendarFeed:
-    feed, _created = CalendarFeed.objects.get_or_create(user=user)
-    return feed
-
-
 def calendar_feed_regenerate(*, user: User) -> CalendarFeed:
     """A new secret; the old URL stops working immediately."""
     feed, created = CalendarFeed.objects.get_or_create(user=user)

@@ -177,7 +177,6 @@ class ParseResult:
     candidates: list[dict[str, Any]] = field(default_factory=list)
     failures: list[dict[str, Any]] = field(default_factory=list)
     notes: list[dict[str, Any]] = field(default_factory=list)
-    error: str = ""  # set when the whole upload is unusable
 
 
 class BibtexTooLarge(ValueError):
@@ -401,20 +400,6 @@ def parse_bibtex_batches(text: str, batch_size: int | None = None) -> Iterator[P
             for note in entry.parser_metadata.get("notes", []):
                 batch.notes.append({"key": entry.key, "line": line, "message": f"imported; {note}"})
         yield batch
-
-
-def parse_bibtex(text: str) -> ParseResult:
-    """The whole upload at once (for small texts, tests and the export round trip)."""
-    result = ParseResult()
-    try:
-        for batch in parse_bibtex_batches(text):
-            result.candidates.extend(batch.candidates)
-            result.failures.extend(batch.failures)
-            result.notes.extend(batch.notes)
-    except BibtexUnusable as exc:
-        return ParseResult(error=str(exc))
-    result.failures.sort(key=lambda f: f["line"])
-    return result
 
 
 # --- Export ---------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from apps.research.models import (
     Purpose,
     ResearchPreferences,
     Stage,
-    Venue,
     VenueDeadline,
 )
 
@@ -91,10 +90,6 @@ def drafts_with_upcoming_deadlines(
         .filter(next_deadline_at__isnull=False, next_deadline_at__lte=horizon)  # type: ignore[misc]
         .order_by("next_deadline_at", "pk")
     )
-
-
-def venues_for_choice() -> QuerySet[Venue]:
-    return Venue.objects.order_by("title")
 
 
 def deadlines_for_calendar(*, user: User | int, since: dt.datetime) -> QuerySet[VenueDeadline]:

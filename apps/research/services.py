@@ -173,11 +173,6 @@ def contact_update(*, contact: Contact, status: str | None = None, **fields: Any
     return contact
 
 
-def contact_close(*, contact: Contact, replied: bool = False) -> Contact:
-    status = ContactStatus.CLOSED if replied else ContactStatus.NO_REPLY_CLOSED
-    return contact_update(contact=contact, status=status)
-
-
 def contact_delete(*, contact: Contact) -> None:
     contact.delete()
 

@@ -21,7 +21,7 @@ from apps.milestones.builtin_templates import builtin_templates
 from apps.milestones.models import Milestone, Plan
 from apps.milestones.models import Status as MStatus
 from apps.research import services as research_services
-from apps.research.models import Contact, Draft
+from apps.research.models import Contact, ContactStatus, Draft
 from tests.accounts.factories import UserFactory
 from tests.dashboards.factories import (
     fill_student_data,
@@ -211,7 +211,7 @@ def test_a_follow_up_closed_leaves_the_home_at_once(student):
     now = timezone.now()
     contact = Contact.objects.get(owner=student)
     assert f"Follow up with {contact.name}" in _action_titles(student, now)
-    research_services.contact_close(contact=contact, replied=True)
+    research_services.contact_update(contact=contact, status=ContactStatus.CLOSED)
     assert f"Follow up with {contact.name}" not in _action_titles(student, now)
 
 

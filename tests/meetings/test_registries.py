@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _feed(client, user) -> icalendar.Calendar:
-    token = milestone_services.calendar_feed_get_or_create(user=user).token
+    token = milestone_services.calendar_feed_regenerate(user=user).token
     return icalendar.Calendar.from_ical(
         client.get(reverse("milestones:calendar_feed", args=[token])).content
     )

@@ -36,7 +36,7 @@ def test_export_contains_plans_milestones_and_no_feed_secret(student):
     m = MilestoneFactory(plan__owner=student, title="Apply to PhDs")
     from apps.milestones import services
 
-    feed = services.calendar_feed_get_or_create(user=student)
+    feed = services.calendar_feed_regenerate(user=student)
     data = user_export_data(user=student)["plans"]
 
     assert data["plans"][0]["milestones"][0]["title"] == "Apply to PhDs"

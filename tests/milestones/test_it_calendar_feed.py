@@ -42,7 +42,7 @@ def test_feed_parses_back_with_milestones_and_checkins(client, student, plan, sh
     MilestoneFactory(plan=plan, title="Skipped one", status=Status.SKIPPED)
     MilestoneFactory(title="Someone else's")
     CheckInFactory(plan=plan, date=datetime.date(2027, 2, 1), mentor=shared_mentor)
-    token = services.calendar_feed_get_or_create(user=student).token
+    token = services.calendar_feed_regenerate(user=student).token
 
     response = client.get(reverse("milestones:calendar_feed", args=[token]))  # no login
 
@@ -61,7 +61,7 @@ def test_feed_parses_back_with_milestones_and_checkins(client, student, plan, sh
         for required in ("UID", "DTSTAMP", "DTSTART", "SUMMARY"):
             assert required in event
     # The mentor's own feed shows the check-in they attended, not the mentee's milestones.
-    mentor_token = services.calendar_feed_get_or_create(user=shared_mentor).token
+    mentor_token = services.calendar_feed_regenerate(user=shared_mentor).token
     mentor_cal = icalendar.Calendar.from_ical(
         client.get(reverse("milestones:calendar_feed", args=[mentor_token])).content
     )
@@ -83,7 +83,7 @@ def test_feed_calls_every_registered_calendar_source(client, student):
     calendar_sources.items()  # discover the real sources first
     calendar_sources.register("test-extra", order=999)(extra)
     try:
-        token = services.calendar_feed_get_or_create(user=student).token
+        token = services.calendar_feed_regenerate(user=student).token
         content = client.get(reverse("milestones:calendar_feed", args=[token])).content
     finally:
         calendar_sources._entries.pop("test-extra")
@@ -97,7 +97,7 @@ def test_unknown_token_is_404(client):
 
 
 def _summaries(client, user) -> list[str]:
-    token = services.calendar_feed_get_or_create(user=user).token
+    token = services.calendar_feed_regenerate(user=user).token
     content = client.get(reverse("milestones:calendar_feed", args=[token])).content
     return [str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(content).walk("VEVENT")]
 

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from apps.milestones.models import Status
-from apps.milestones.selectors import milestones_due, plan_completion_series, plan_progress
+from apps.milestones.selectors import plan_completion_series, plan_progress
 from tests.milestones.factories import MilestoneFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,23 +72,6 @@ def test_plan_progress_query_count_does_not_grow(django_assert_num_queries):
         plan_progress(plan=small)
     with django_assert_num_queries(2):
         plan_progress(plan=big)
-
-
-def test_milestones_due_lists_open_milestones_of_own_plans_soonest_first():
-    plan = _plan_with(
-        [
-            ("research", Status.PLANNED, PAST),
-            ("research", Status.IN_PROGRESS, FUTURE),
-            ("research", Status.DONE, FUTURE),
-            ("research", Status.PLANNED, TODAY + datetime.timedelta(days=60)),
-        ]
-    )
-    MilestoneFactory(target_date=FUTURE)  # someone else's
-
-    due = list(milestones_due(user=plan.owner, within_days=14))
-
-    assert [m.target_date for m in due] == [PAST, FUTURE]
-    assert all(m.plan == plan for m in due)
 
 
 def test_completion_series_is_cumulative():

@@ -280,7 +280,7 @@ def test_checkin_needs_some_content():
 
 
 def test_calendar_token_regenerate_replaces_and_revoke_removes(student):
-    first = services.calendar_feed_get_or_create(user=student).token
+    first = services.calendar_feed_regenerate(user=student).token
 
     second = services.calendar_feed_regenerate(user=student).token
 

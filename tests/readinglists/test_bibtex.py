@@ -6,9 +6,11 @@ from apps.readinglists.bibtex import (
     MAX_ENTRIES,
     MAX_UPLOAD_BYTES,
     BibtexTooLarge,
+    BibtexUnusable,
     decode_upload,
-    parse_bibtex,
+    parse_bibtex_batches,
 )
+from tests.readinglists.parsing import parse_bibtex
 
 RECORDED = Path(__file__).parent / "recorded"
 
@@ -65,16 +67,18 @@ def test_duplicate_keys_in_the_file_are_reported():
     assert "repeats" in result.failures[0]["message"]
 
 
-def test_too_many_entries_is_one_clear_error():
+def test_too_many_entries_is_one_clear_error_before_any_batch():
     text = "".join(f"@misc{{k{i}, title={{T{i}}}}}\n" for i in range(MAX_ENTRIES + 1))
-    result = parse_bibtex(text)
-    assert "limit is 25,000" in result.error
-    assert result.candidates == []
+    batches = parse_bibtex_batches(text)
+    with pytest.raises(BibtexUnusable, match="limit is 25,000"):
+        next(batches)
 
 
 def test_text_without_entries_is_an_error():
-    assert "No BibTeX entries" in parse_bibtex("just some words").error
-    assert parse_bibtex("   ").error
+    with pytest.raises(BibtexUnusable, match="No BibTeX entries"):
+        parse_bibtex("just some words")
+    with pytest.raises(BibtexUnusable, match="empty"):
+        parse_bibtex("   ")
 
 
 def test_decode_refuses_binary_and_oversized_uploads():

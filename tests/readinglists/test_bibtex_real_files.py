@@ -5,8 +5,9 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from apps.readinglists.bibtex import items_to_bibtex, parse_bibtex
+from apps.readinglists.bibtex import items_to_bibtex
 from apps.readinglists.models import Item, authors_display
+from tests.readinglists.parsing import parse_bibtex
 
 
 def _one(text: str) -> dict:

@@ -6,9 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from apps.readinglists import bibtex_import
-from apps.readinglists.bibtex import items_to_bibtex, parse_bibtex
+from apps.readinglists.bibtex import items_to_bibtex
 from apps.readinglists.models import ImportDraft, Item
 from tests.readinglists.factories import ItemFactory, ReadingListFactory
+from tests.readinglists.parsing import parse_bibtex
 
 RECORDED = Path(__file__).parent / "recorded"
 COMPARED = ("kind", "title", "authors", "year", "venue", "doi", "arxiv_id", "isbn", "url")

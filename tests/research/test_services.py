@@ -118,7 +118,7 @@ def test_changing_the_interval_moves_a_pending_follow_up_and_closing_clears_it(s
     services.interaction_log(contact=contact, kind=InteractionKind.EMAIL_SENT, occurred_on=DAY)
     services.contact_update(contact=contact, follow_up_days=21)
     assert contact.follow_up_on == DAY + dt.timedelta(days=21)
-    services.contact_close(contact=contact)
+    services.contact_update(contact=contact, status=ContactStatus.NO_REPLY_CLOSED)
     contact.refresh_from_db()
     assert (contact.status, contact.follow_up_on) == (ContactStatus.NO_REPLY_CLOSED, None)
 
