@@ -130,9 +130,6 @@ class User(AbstractBaseUser, PermissionsMixin):
             if held
         ]
 
-    def has_role(self, role: str) -> bool:
-        return role in self.roles
-
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()

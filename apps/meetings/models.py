@@ -291,9 +291,6 @@ class Meeting(models.Model):
     def involves(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in (self.mentor_id, self.student_id)
 
-    def other_person_id(self, user_id: int) -> int:
-        return self.student_id if user_id == self.mentor_id else self.mentor_id
-
 
 class Fit(models.TextChoices):
     GOOD = "good", "Good fit"

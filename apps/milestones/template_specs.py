@@ -50,10 +50,6 @@ class TemplateSpec:
     horizon_years: int
     milestones: list[MilestoneSpec] = field(default_factory=list)
 
-    @property
-    def is_builtin(self) -> bool:
-        return self.slug.startswith("builtin-")
-
 
 def _text(item: dict, name: str, where: str, *, limit: int, required: bool) -> str:
     value = item.get(name, "")
