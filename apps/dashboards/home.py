@@ -169,7 +169,17 @@ def _lists(user: User, now: dt.datetime) -> tuple[dict[str, Any], dt.datetime | 
         "milestones": milestones,
         "drafts": drafts,
         "followups": followups,
-        "comments": list(recent_comments_for(owners=[me], limit=5, exclude_author=me)),
+        # Only what the page shows: kept in the shared cache, so no whole rows of people.
+        "comments": [
+            {
+                "author": c.author.name,
+                "milestone_id": c.milestone_id,
+                "milestone_title": c.milestone.title,
+                "created_at": c.created_at,
+                "body": c.body,
+            }
+            for c in recent_comments_for(owners=[me], limit=5, exclude_author=me)
+        ],
         "categories": category_progress(
             milestones=Milestone.objects.filter(plan__owner_id=me), today=today
         ),

@@ -23,8 +23,14 @@ from apps.core.person_versions import VALUE_SECONDS, person_versions
 logger = logging.getLogger(__name__)
 
 
+# Raised whenever what is kept changes shape, so that a release never reads what an
+# older one kept.
+KEPT_FORMAT = 2
+
+
 def kept_key(name: str, person_id: int, version: str, now: dt.datetime) -> str:
-    return f"dashboards:{name}:{person_id}:{version}:{timezone.localdate(now).isoformat()}"
+    day = timezone.localdate(now).isoformat()
+    return f"dashboards:{KEPT_FORMAT}:{name}:{person_id}:{version}:{day}"
 
 
 def kept_entry(value: Any, *, now: dt.datetime, changes_at: dt.datetime | None) -> dict:
@@ -32,9 +38,11 @@ def kept_entry(value: Any, *, now: dt.datetime, changes_at: dt.datetime | None) 
 
 
 def still_true(entry: dict, now: dt.datetime) -> bool:
-    """Whether a kept entry still says what a read at ``now`` would."""
-    changes_at = entry["changes_at"]
-    return entry["read_at"] <= now and (changes_at is None or now < changes_at)
+    """Whether a kept entry still says what a read at ``now`` would, and is younger
+    than ``VALUE_SECONDS`` (an entry written again for another area keeps its age)."""
+    read_at, changes_at = entry["read_at"], entry["changes_at"]
+    fresh = read_at <= now < read_at + dt.timedelta(seconds=VALUE_SECONDS)
+    return fresh and (changes_at is None or now < changes_at)
 
 
 def kept_read(

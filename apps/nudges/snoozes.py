@@ -11,11 +11,15 @@ from django.db import transaction
 from django.db.models import Exists, Min, OuterRef
 from django.utils import timezone
 
-from apps.core.person_versions import person_data_changed
+from apps.core.person_versions import person_data_changed, retire_when_written
 from apps.nudges.models import Kind, Notification, Snooze
 
 # The durations offered wherever something can be snoozed, in days, with their labels.
 SNOOZE_CHOICES: dict[int, str] = {1: "1 day", 3: "3 days", 7: "1 week"}
+
+# What a person's home lists hides depends on their snoozes, however they are written
+# (the admin too); ``snooze_set`` writes in bulk and says so itself.
+retire_when_written(Snooze, lambda snooze: [snooze.user_id])
 
 
 def snooze_set(

@@ -20,6 +20,7 @@ from apps.milestones import services as milestone_services
 from apps.milestones.builtin_templates import builtin_templates
 from apps.milestones.models import Milestone, Plan
 from apps.milestones.models import Status as MStatus
+from apps.nudges.models import Snooze
 from apps.research import services as research_services
 from apps.research.models import Contact, ContactStatus, Draft
 from tests.accounts.factories import UserFactory
@@ -136,6 +137,35 @@ def test_a_lost_version_never_brings_back_older_reads(student):
     assert kept_read("test", person_id=student.pk, now=now, read=lambda: ("new", None)) == "new"
 
 
+def test_nothing_kept_is_served_once_it_is_an_hour_old(student):
+    now = _at_ten()
+    reads: list[int] = []
+
+    def read() -> tuple[int, None]:
+        reads.append(1)
+        return len(reads), None
+
+    assert kept_read("test", person_id=student.pk, now=now, read=read) == 1
+    later = now + dt.timedelta(minutes=59)
+    assert kept_read("test", person_id=student.pk, now=later, read=read) == 1
+    an_hour_on = now + dt.timedelta(minutes=61)
+    assert kept_read("test", person_id=student.pk, now=an_hour_on, read=read) == 2
+
+
+def test_figures_kept_again_with_another_area_keep_their_age(student):
+    """Reading one area writes the person's entry again, the other areas' kept figures
+    in it; they are still read afresh an hour after they were read."""
+    now = _at_ten()
+    assert _plan(student, now)["done"] == 1
+    # Done behind the receivers' back: only the hour can bring it to the page.
+    Milestone.objects.filter(plan__owner=student, status=MStatus.PLANNED).update(
+        status=MStatus.DONE
+    )
+    figures_by_person(visible={"reading": [student.pk]}, now=now + dt.timedelta(minutes=50))
+    assert _plan(student, now + dt.timedelta(minutes=55))["done"] == 1
+    assert _plan(student, now + dt.timedelta(minutes=61))["done"] > 1
+
+
 # --- The student home's lists ------------------------------------------------------------
 
 
@@ -173,7 +203,7 @@ def test_a_mentor_comment_shows_on_the_home_at_once(student):
     milestone = Milestone.objects.filter(plan__owner=student).first()
     milestone_services.comment_create(milestone=milestone, author=mentor, body="Nice start")
     comments = student_home(user=student, now=now)["comments"]
-    assert [c.body for c in comments] == ["Nice start"]
+    assert [(c["author"], c["body"]) for c in comments] == [(mentor.name, "Nice start")]
 
 
 def test_a_snoozed_action_leaves_and_comes_back_when_the_snooze_ends(student):
@@ -192,6 +222,18 @@ def test_a_snoozed_action_leaves_and_comes_back_when_the_snooze_ends(student):
     )
     assert overdue.title not in _action_titles(student, now)
     assert overdue.title in _action_titles(student, now + dt.timedelta(hours=2))
+
+
+def test_a_snooze_removed_in_the_admin_brings_the_action_back_at_once(student):
+    now = _at_ten()
+    overdue = Milestone.objects.get(
+        plan__owner=student, status=MStatus.PLANNED, target_date__lt=now.date()
+    )
+    next_action_snooze(user=student, kind="milestone", object_id=overdue.pk, days=7, now=now)
+    assert overdue.title not in _action_titles(student, now)
+    for snooze in Snooze.objects.filter(user=student):
+        snooze.delete()  # what the admin's delete does
+    assert overdue.title in _action_titles(student, now)
 
 
 def test_a_draft_deadline_passing_leaves_the_home_without_a_write(student):

@@ -20,6 +20,7 @@ from django.utils import timezone
 from apps.core.person_versions import VALUE_SECONDS, VERSION_SECONDS
 from apps.dashboards.home import student_home
 from apps.dashboards.selectors import mentor_dashboard
+from apps.milestones import services as milestone_services
 from apps.milestones.models import Milestone
 from apps.milestones.models import Status as MStatus
 from tests.accounts.factories import UserFactory
@@ -106,7 +107,7 @@ def test_a_write_in_another_process_retires_what_this_one_kept(redis_cache, redi
     # ones read less.
     cold = _queries(home) + _queries(mentor_row)
     assert _queries(home) + _queries(mentor_row) < cold
-    assert redis_cache.keys("*dashboards:home:*")
+    assert redis_cache.keys("*dashboards:*:home:*")
     assert (home(), mentor_row()) == (1, 1)
 
     milestone = Milestone.objects.filter(plan__owner=student, status=MStatus.PLANNED).first()
@@ -127,3 +128,23 @@ def test_what_redis_keeps_expires_on_its_own(redis_cache):
     assert versions
     assert all(0 < redis_cache.ttl(key) <= VALUE_SECONDS for key in kept)
     assert all(VALUE_SECONDS < redis_cache.ttl(key) <= VERSION_SECONDS for key in versions)
+
+
+@pytest.mark.django_db
+def test_what_redis_keeps_of_a_comment_is_what_the_page_shows(redis_cache):
+    """The home's comments are kept as the words shown, not as rows of people: no
+    author's address or password hash lands in the shared cache."""
+    (student,) = make_students(1)
+    fill_student_data([student], milestones=3, overdue=1, done=1)
+    mentor = UserFactory(is_mentor=True, display_name="Dr Mentor")
+    give_mentees(mentor, [student])
+    milestone = Milestone.objects.filter(plan__owner=student).first()
+    milestone_services.comment_create(milestone=milestone, author=mentor, body="Nice start")
+
+    comments = student_home(user=student, now=timezone.now())["comments"]
+
+    assert [(c["author"], c["body"]) for c in comments] == [("Dr Mentor", "Nice start")]
+    kept = b"".join(redis_cache.get(key) or b"" for key in redis_cache.keys("*dashboards:*"))
+    assert b"Nice start" in kept
+    assert mentor.email.encode() not in kept
+    assert mentor.password.encode() not in kept
