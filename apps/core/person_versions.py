@@ -49,16 +49,29 @@ def retire_when_written(
     people: Callable[[Any], Iterable[int | None]],
     *,
     signals: Iterable[ModelSignal] = (post_save, post_delete),
+    skip_cascades: bool = False,
 ) -> None:
     """Retire the data of ``people(row)`` whenever a row of ``model`` is saved or
     deleted, by whatever writes it (services, the admin, demo data). Writes that bypass
-    ``save()`` (``bulk_create``, ``update()``) call :func:`person_data_changed` themselves."""
+    ``save()`` (``bulk_create``, ``update()``) call :func:`person_data_changed` themselves.
 
-    def retire(*, instance: Any, **kwargs: Any) -> None:
+    With ``skip_cascades``, a row deleted along with a row of another model (the items
+    of a deleted list, the milestones of a deleted plan, everything of a deleted
+    account) retires nothing itself: the row the deletion started from retires the same
+    people once, rather than once for each of thousands of rows."""
+
+    def retire(*, instance: Any, origin: Any = None, **kwargs: Any) -> None:
+        if skip_cascades and origin is not None and _model_of(origin) is not model:
+            return
         person_data_changed(people(instance))
 
     for signal in signals:
         signal.connect(retire, sender=model, weak=False, dispatch_uid=f"kept:{model._meta.label}")
+
+
+def _model_of(origin: Any) -> type[models.Model]:
+    # A deletion starts from a row or from a queryset.
+    return origin.model if isinstance(origin, models.QuerySet) else type(origin)
 
 
 def _forget(keys: list[str]) -> None:

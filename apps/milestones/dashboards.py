@@ -31,7 +31,10 @@ def _owner_of_plan(plan_id: int) -> list[int]:
 
 
 retire_when_written(Plan, lambda plan: [plan.owner_id])
-retire_when_written(Milestone, lambda milestone: _owner_of_plan(milestone.plan_id))
+# A plan deleted with its milestones retires its owner once, through the plan's receiver.
+retire_when_written(
+    Milestone, lambda milestone: _owner_of_plan(milestone.plan_id), skip_cascades=True
+)
 retire_when_written(
     MilestoneComment,
     lambda comment: Plan.objects.filter(milestones=comment.milestone_id).values_list(

@@ -50,10 +50,12 @@ def lists_changed(list_ids: Iterable[int]) -> None:
     person_data_changed(readers_of_lists(list_ids))
 
 
-retire_when_written(Item, lambda item: readers_of_lists([item.reading_list_id]))
+# Rows deleted along with their list (or their item, or their person) leave retiring to
+# the list's receiver, which retires every reader once: a list may hold 25,000 items.
+retire_when_written(Item, lambda item: readers_of_lists([item.reading_list_id]), skip_cascades=True)
 # Before a list goes, while its assignments still say whom it counted for.
 retire_when_written(ReadingList, lambda rl: readers_of_lists([rl.pk]), signals=[pre_delete])
 retire_when_written(Assignment, lambda a: [a.mentee_id])
-retire_when_written(Progress, lambda p: [p.user_id])
-retire_when_written(ReviewCard, lambda card: [card.owner_id])
+retire_when_written(Progress, lambda p: [p.user_id], skip_cascades=True)
+retire_when_written(ReviewCard, lambda card: [card.owner_id], skip_cascades=True)
 retire_when_written(ReviewSettings, lambda row: [row.user_id])

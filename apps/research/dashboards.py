@@ -40,7 +40,10 @@ def venues_changed(venue_ids: Iterable[int]) -> None:
 
 retire_when_written(Draft, lambda draft: [draft.owner_id])
 retire_when_written(Contact, lambda contact: [contact.owner_id])
-retire_when_written(VenueDeadline, lambda deadline: owners_aiming_at([deadline.venue_id]))
+# A venue deleted with its deadlines retires the drafts' owners once, through its own.
+retire_when_written(
+    VenueDeadline, lambda deadline: owners_aiming_at([deadline.venue_id]), skip_cascades=True
+)
 # Before a venue goes, while the drafts aiming at it still say so.
 retire_when_written(
     Venue, lambda venue: owners_aiming_at([venue.pk]), signals=[post_save, pre_delete]

@@ -95,6 +95,17 @@ def test_a_deleted_plan_takes_its_figures_along(student):
     assert figures_by_person(visible={"plan": [student.pk]}, now=now) == {}
 
 
+def test_a_plan_deleted_with_its_milestones_retires_its_owner_once(django_assert_num_queries):
+    """The milestones go with the plan: the plan's receiver retires the owner once, so a
+    long plan costs no more queries to delete than a short one."""
+    for milestones in (3, 30):
+        (owner,) = make_students(1)
+        fill_student_data([owner], milestones=milestones, overdue=1, done=1)
+        plan = Plan.objects.get(owner=owner)
+        with django_assert_num_queries(10):
+            milestone_services.plan_delete(plan=plan)
+
+
 def test_overdue_moves_on_with_the_day(student):
     now = _at_ten()
     assert _plan(student, now)["overdue"] == 1

@@ -25,6 +25,7 @@ from apps.readinglists.services import (
     deck_add_starter,
     identifiers_add,
     item_create,
+    item_delete,
     list_create,
     list_delete,
     progress_set_status,
@@ -165,6 +166,41 @@ def test_deleting_a_whole_list_changes_its_assignees_and_owners_figures(kept_che
     after = reading(mentee.pk, now)
     assert (after.get("total", 0), after.get("done", 0)) == (0, 0)
     assert reading(mentor.pk, now).get("total", 0) == 0
+
+
+def test_one_item_deleted_changes_the_readers_totals(kept_check):
+    """item_delete: the item's own receiver retires its list's readers."""
+    now = timezone.now()
+    mentor, mentee = mentor_with_mentee()
+    reading_list = list_create(owner=mentor, title="Foundations")
+    item = item_create(reading_list=reading_list, title="A")
+    item_create(reading_list=reading_list, title="B")
+    assignment_create(reading_list=reading_list, mentor=mentor, mentee=mentee)
+    assert reading(mentee.pk, now)["total"] == 2
+    assert kept_check(reading, mentee.pk, now)["total"] == 2
+
+    item_delete(item=item)
+
+    assert reading(mentee.pk, now)["total"] == 1
+    assert reading(mentor.pk, now)["total"] == 1
+
+
+def _list_deleted_with(items: int, django_assert_num_queries, queries: int) -> None:
+    mentor, mentee = mentor_with_mentee()
+    reading_list = list_create(owner=mentor, title="Foundations")
+    for n in range(items):
+        item = item_create(reading_list=reading_list, title=f"Paper {n}")
+        progress_set_status(user=mentee, item=item, status=ReadingStatus.READ)
+    assignment_create(reading_list=reading_list, mentor=mentor, mentee=mentee)
+    with django_assert_num_queries(queries):
+        list_delete(reading_list=reading_list)
+
+
+def test_a_list_deleted_with_its_items_retires_its_readers_once(django_assert_num_queries):
+    """The items and their progress go with the list: the list's receiver retires its
+    readers once, so deleting a long list costs no more queries than a short one."""
+    _list_deleted_with(3, django_assert_num_queries, queries=13)
+    _list_deleted_with(30, django_assert_num_queries, queries=13)
 
 
 def test_resuming_review_after_a_vacation_retires_the_kept_cards_due(kept_check):
