@@ -4,15 +4,11 @@ attempts spread over two web processes add up to one limit."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
-from django.conf import settings
 
 from tests.accounts.factories import UserFactory
-from tests.nudges.harness import ROOT, RedisServer, database_url
+from tests.nudges.harness import RedisServer, run_in_project_process
 
 # One web process with the project's own settings (its cache is Redis), posting failed
 # log-ins through Django's test client; it prints whether each was refused by the limit.
@@ -37,26 +33,8 @@ def redis_server():
 
 
 def _web_process_attempts(email: str, attempts: int, redis_url: str) -> list[bool]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DEBUG": "1",  # static files from the app folders, no collectstatic needed
-        "ALLOWED_HOSTS": "testserver",
-        "DATABASE_URL": database_url(settings.DATABASES["default"]),
-        "REDIS_URL": redis_url,
-        "LOG_LEVEL": "ERROR",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", ATTEMPTS, email, str(attempts)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    printed = run_in_project_process(ATTEMPTS, email, str(attempts), redis_url=redis_url)
+    return json.loads(printed.strip().splitlines()[-1])
 
 
 @pytest.mark.django_db(transaction=True)

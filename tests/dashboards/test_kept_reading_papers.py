@@ -80,6 +80,16 @@ def mentor_with_mentee():
     return mentor, mentee
 
 
+def assigned_list(*titles: str):
+    """A mentor's list of these titles, assigned to their mentee: (mentor, mentee, list,
+    items)."""
+    mentor, mentee = mentor_with_mentee()
+    reading_list = list_create(owner=mentor, title="Foundations")
+    items = [item_create(reading_list=reading_list, title=title) for title in titles]
+    assignment_create(reading_list=reading_list, mentor=mentor, mentee=mentee)
+    return mentor, mentee, reading_list, items
+
+
 # --- Reading ---------------------------------------------------------------------------
 
 
@@ -149,11 +159,7 @@ def test_an_assignment_created_then_removed_changes_the_mentees_total(kept_check
 def test_deleting_a_whole_list_changes_its_assignees_and_owners_figures(kept_check):
     """list_delete retires the kept figures of the list's assignee and owner."""
     now = timezone.now()
-    mentor, mentee = mentor_with_mentee()
-    reading_list = list_create(owner=mentor, title="Foundations")
-    item = item_create(reading_list=reading_list, title="A")
-    item_create(reading_list=reading_list, title="B")
-    assignment_create(reading_list=reading_list, mentor=mentor, mentee=mentee)
+    mentor, mentee, reading_list, (item, _) = assigned_list("A", "B")
     progress_set_status(user=mentee, item=item, status=ReadingStatus.READ, now=now)
     assert reading(mentee.pk, now)["total"] == 2
     assert reading(mentee.pk, now)["done"] == 1
@@ -171,11 +177,7 @@ def test_deleting_a_whole_list_changes_its_assignees_and_owners_figures(kept_che
 def test_one_item_deleted_changes_the_readers_totals(kept_check):
     """item_delete: the item's own receiver retires its list's readers."""
     now = timezone.now()
-    mentor, mentee = mentor_with_mentee()
-    reading_list = list_create(owner=mentor, title="Foundations")
-    item = item_create(reading_list=reading_list, title="A")
-    item_create(reading_list=reading_list, title="B")
-    assignment_create(reading_list=reading_list, mentor=mentor, mentee=mentee)
+    mentor, mentee, _, (item, _) = assigned_list("A", "B")
     assert reading(mentee.pk, now)["total"] == 2
     assert kept_check(reading, mentee.pk, now)["total"] == 2
 

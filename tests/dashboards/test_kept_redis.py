@@ -5,10 +5,6 @@ the test settings.)"""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 import redis
 from django.conf import settings
@@ -25,7 +21,7 @@ from apps.milestones.models import Milestone
 from apps.milestones.models import Status as MStatus
 from tests.accounts.factories import UserFactory
 from tests.dashboards.factories import fill_student_data, give_mentees, make_students
-from tests.nudges.harness import ROOT, RedisServer, database_url
+from tests.nudges.harness import RedisServer, run_in_project_process
 
 # Another process with the project's own settings (its cache is Redis) marks one
 # milestone done through the milestones service, as a web or worker process would.
@@ -63,24 +59,7 @@ def redis_cache(redis_server):
 
 
 def _mark_done_in_another_process(milestone: Milestone, redis_url: str) -> None:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DEBUG": "1",
-        "DATABASE_URL": database_url(settings.DATABASES["default"]),
-        "REDIS_URL": redis_url,
-        "LOG_LEVEL": "ERROR",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", MARK_DONE, str(milestone.pk)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    run_in_project_process(MARK_DONE, str(milestone.pk), redis_url=redis_url)
 
 
 def _queries(read) -> int:

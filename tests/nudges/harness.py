@@ -147,6 +147,34 @@ def database_url(settings_dict: dict) -> str:
     return f"postgres://{auth}{host}:{port}/{settings_dict['NAME']}"
 
 
+def run_in_project_process(script: str, *args: str, redis_url: str) -> str:
+    """Run ``script`` in a new process with the project's own settings (its cache is
+    Redis), on the test database and ``redis_url``, as a web or worker process would;
+    returns what it printed. The test's rows must be committed for it to see them."""
+    from django.conf import settings
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DEBUG": "1",  # static files from the app folders, no collectstatic needed
+        "ALLOWED_HOSTS": "testserver",
+        "DATABASE_URL": database_url(settings.DATABASES["default"]),
+        "REDIS_URL": redis_url,
+        "LOG_LEVEL": "ERROR",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 class Worker:
     """A real ``celery worker`` process against the test database, the test-owned
     Redis and the SMTP sink."""
