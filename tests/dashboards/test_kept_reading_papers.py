@@ -188,12 +188,9 @@ def test_one_item_deleted_changes_the_readers_totals(kept_check):
 
 
 def _list_deleted_with(items: int, django_assert_num_queries, queries: int) -> None:
-    mentor, mentee = mentor_with_mentee()
-    reading_list = list_create(owner=mentor, title="Foundations")
-    for n in range(items):
-        item = item_create(reading_list=reading_list, title=f"Paper {n}")
+    _, mentee, reading_list, papers = assigned_list(*(f"Paper {n}" for n in range(items)))
+    for item in papers:
         progress_set_status(user=mentee, item=item, status=ReadingStatus.READ)
-    assignment_create(reading_list=reading_list, mentor=mentor, mentee=mentee)
     with django_assert_num_queries(queries):
         list_delete(reading_list=reading_list)
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 import redis
-from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -19,6 +18,7 @@ from apps.dashboards.selectors import mentor_dashboard
 from apps.milestones import services as milestone_services
 from apps.milestones.models import Milestone
 from apps.milestones.models import Status as MStatus
+from config.settings import base as project_settings
 from tests.accounts.factories import UserFactory
 from tests.dashboards.factories import fill_student_data, give_mentees, make_students
 from tests.nudges.harness import RedisServer, run_in_project_process
@@ -45,14 +45,9 @@ def redis_server():
 def redis_cache(redis_server):
     client = redis.Redis.from_url(redis_server.url)
     client.flushdb()
-    # The key prefix of the project's settings, so both processes use the same keys.
-    caches = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": redis_server.url,
-            "KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", "pacer"),
-        }
-    }
+    # The project's own cache settings (the test settings use a per-process cache), on
+    # this server, so this process and the other one use the same keys.
+    caches = {"default": {**project_settings.CACHES["default"], "LOCATION": redis_server.url}}
     with override_settings(CACHES=caches):
         yield client
     client.close()
