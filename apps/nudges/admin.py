@@ -9,7 +9,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     list_display = [
         "id",
-        "user",
+        "recipient",
         "kind",
         "period",
         "status",
@@ -20,8 +20,8 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "short_error",
     ]
     list_filter = ["status", "kind", ("sent_at", admin.DateFieldListFilter), "attempts"]
-    search_fields = ["user__email", "subject", "last_error"]
-    list_select_related = ["user"]
+    search_fields = ["user__email", "notification__user__email", "subject", "last_error"]
+    list_select_related = ["user", "notification__user"]
     date_hierarchy = "created_at"
     raw_id_fields = ["user", "notification"]
     readonly_fields = [

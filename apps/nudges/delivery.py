@@ -125,14 +125,14 @@ def outbox_send_batch(*, limit: int | None = None, reuse_connection: bool = True
     rules_clear(
         rules=all_rules(),
         now=timezone.now(),
-        user_ids=OutboxMessage.objects.filter(id__in=ids).values_list("user_id", flat=True),
+        user_ids=OutboxMessage.objects.filter(id__in=ids).recipient_ids(),
     )
     messages = list(
         OutboxMessage.objects.filter(id__in=ids)
-        .select_related("user", "notification")
+        .select_related("user", "notification__user")
         .order_by("id")
     )
-    prefs = _preferences_for([m.user_id for m in messages])
+    prefs = _preferences_for([m.recipient_id for m in messages])
     mail_connection = get_connection() if reuse_connection else None
     try:
         for message in messages:
@@ -160,7 +160,7 @@ def outbox_send_due(
 def _send_one(message: OutboxMessage, prefs, mail_connection, result: SendResult) -> None:
     now = timezone.now()
     try:
-        built = build_email(message, prefs=prefs.get(message.user_id, {}), now=now)
+        built = build_email(message, prefs=prefs.get(message.recipient_id, {}), now=now)
     except Exception as exc:
         logger.exception("Could not build nudge email %s", message.pk)
         _mark_failed(message, f"Could not build the email: {failure_reason(exc)}")

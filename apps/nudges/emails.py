@@ -83,7 +83,7 @@ class BuiltEmail:
 
 
 def build_email(message: OutboxMessage, *, prefs: dict, now: datetime) -> BuiltEmail:
-    user = message.user
+    user = message.recipient
     modes: dict[str, str] = prefs.get("modes", {})
     settings_row: NudgeSettings | None = prefs.get("settings")
     if not user.is_active or not user.email:
@@ -114,7 +114,7 @@ def _build_single(
         return BuiltEmail(None, skip_reason="Snoozed.")
     unsubscribe_kind = unsubscribe_url(user_id=item.user_id, kind=item.kind)
     context = {
-        "user": message.user,
+        "user": message.recipient,
         "item": item,
         "item_url": absolute(item.url),
         "kind_label": Kind(item.kind).label,
@@ -143,7 +143,7 @@ def _build_digest(
     daily = message.kind == DIGEST_DAILY
     waiting = list(
         Notification.objects.filter(
-            user_id=message.user_id,
+            user_id=message.recipient_id,
             delivery="daily" if daily else "weekly",
             queued_at__isnull=True,
             created_at__lte=now,
@@ -163,7 +163,7 @@ def _build_digest(
         {
             "label": Kind(kind).label,
             "items": [{"item": n, "url": absolute(n.url)} for n in items],
-            "unsubscribe_url": unsubscribe_url(user_id=message.user_id, kind=kind),
+            "unsubscribe_url": unsubscribe_url(user_id=message.recipient_id, kind=kind),
         }
         for kind, items in groupby(shown, key=lambda n: n.kind)
     ]
@@ -171,9 +171,9 @@ def _build_digest(
     when = "today" if daily else "this week"
     things = "thing" if count == 1 else "things"
     subject = f"Your Pacer digest: {count} {things} to do {when}"
-    unsubscribe_all = unsubscribe_url(user_id=message.user_id, kind=UNSUBSCRIBE_ALL)
+    unsubscribe_all = unsubscribe_url(user_id=message.recipient_id, kind=UNSUBSCRIBE_ALL)
     context = {
-        "user": message.user,
+        "user": message.recipient,
         "daily": daily,
         "sections": sections,
         "count": count,
@@ -200,7 +200,7 @@ def _email(
         subject=single_line(subject),
         body=render_to_string(f"{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[message.user.email],
+        to=[message.recipient.email],
         headers={
             "List-Unsubscribe": f"<{list_unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

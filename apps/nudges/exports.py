@@ -54,7 +54,7 @@ def export_nudges(user) -> dict[str, Any]:
                 "status": m.status,
                 "sent_at": m.sent_at.isoformat() if m.sent_at else None,
             }
-            for m in OutboxMessage.objects.filter(user=user).order_by("created_at", "id")
+            for m in OutboxMessage.objects.to_people([user.pk]).order_by("created_at", "id")
         ],
     }
 
@@ -70,6 +70,5 @@ def erase(user) -> None:
             naming |= Q(kind=rule.kind) & rule.about_person(user)
     if not naming:
         return
-    ids = list(Notification.objects.filter(naming).exclude(user=user).values_list("pk", flat=True))
-    OutboxMessage.objects.filter(notification_id__in=ids).delete()
-    Notification.objects.filter(pk__in=ids).delete()
+    # Their emails' records go with them (the outbox rows' foreign key cascades).
+    Notification.objects.filter(naming).exclude(user=user).delete()

@@ -4,7 +4,8 @@ A rule writes a ``Notification`` (the in-app item) keyed by (person, kind, objec
 so a rule re-run, or two sweeps at once, can never create it twice. Emails are rows in
 ``OutboxMessage``: one row per immediate notification (unique by notification), one row
 per person and digest slot (a local date, or an ISO week) for digests (unique by person,
-digest kind and slot).
+digest kind and slot). A row names its person once: a digest's by its own ``user``, a
+notification's email through the notification (``recipient``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 
 from apps.nudges.kinds import (
@@ -183,6 +185,17 @@ class Notification(models.Model):
         return self.text.body
 
 
+class OutboxQuerySet(models.QuerySet):
+    def to_people(self, people) -> OutboxQuerySet:
+        """Rows addressed to these people (a list of ids, or a query of them): their
+        digests, and the emails of their notifications."""
+        return self.filter(Q(user__in=people) | Q(notification__user__in=people))
+
+    def recipient_ids(self) -> models.QuerySet:
+        """The id of each row's person, as a flat values query."""
+        return self.values_list(Coalesce("user_id", "notification__user_id"), flat=True)
+
+
 class OutboxMessage(models.Model):
     """One email to send. Claiming sets ``leased_until`` one lease ahead, so a worker
     that dies mid-batch leaves rows that simply fall due again."""
@@ -196,9 +209,17 @@ class OutboxMessage(models.Model):
     # Few indexes on purpose: a worst-case sweep writes one row per due nudge and every
     # claim rewrites the rows it takes, so each index shows. A nudge's row is keyed by its
     # notification (ids only grow: a cheap, right-hand index insert); digests by
-    # (person, kind, 0, day or week). Django's cascade deletes a person's rows.
+    # (person, kind, 0, day or week).
+    #
+    # A row names its person once, so that each written row costs the database one
+    # foreign-key check, not two: a digest by ``user``, a notification's own email by
+    # ``notification`` (whose person is the notification's), never both
+    # (``nudges_outbox_one_recipient``). Deleting a person deletes their digests by the
+    # first key, and their notifications' emails along with the notifications.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="nudge_outbox",
         db_index=False,
@@ -206,12 +227,11 @@ class OutboxMessage(models.Model):
     kind = models.CharField(max_length=32)
     object_id = models.BigIntegerField()
     period = models.CharField(max_length=32, blank=True)
-    # Notifications go only with their person, whose rows the cascade above removes.
     notification = models.ForeignKey(
         Notification,
         null=True,
         blank=True,
-        on_delete=models.DO_NOTHING,
+        on_delete=models.CASCADE,
         related_name="+",
         db_index=False,
     )
@@ -228,10 +248,17 @@ class OutboxMessage(models.Model):
     subject = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
 
+    objects = OutboxQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = "outbox message"
         constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, notification__isnull=True)
+                | Q(user__isnull=True, notification__isnull=False),
+                name="nudges_outbox_one_recipient",
+            ),
             # A nudge's own email: at most one row per notification, whose key
             # (person, kind, object, period) is unique in its own table.
             models.UniqueConstraint(
@@ -258,7 +285,19 @@ class OutboxMessage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} to {self.user_id} ({self.status})"
+        return f"{self.kind} to {self.recipient_id} ({self.status})"
+
+    @property
+    def recipient(self):
+        """The person the email goes to: a digest's own, or its notification's."""
+        return self.user if self.notification is None else self.notification.user
+
+    @property
+    def recipient_id(self) -> int:
+        person = self.user_id if self.notification is None else self.notification.user_id
+        if person is None:  # refused by nudges_outbox_one_recipient
+            raise ValueError(f"Outbox row {self.pk} names no one.")
+        return person
 
     @property
     def is_digest(self) -> bool:

@@ -70,9 +70,9 @@ def delivery_log_for_coordinator(
         .objects.filter(cohort_memberships__cohort__programme__coordinators=coordinator)
         .values("pk")
     )
-    rows = OutboxMessage.objects.filter(user_id__in=members)
+    rows = OutboxMessage.objects.to_people(members)
     if status:
         rows = rows.filter(status=status)
     if kind:
         rows = rows.filter(kind=kind)
-    return rows.select_related("user").order_by("-created_at", "-id")
+    return rows.select_related("user", "notification__user").order_by("-created_at", "-id")

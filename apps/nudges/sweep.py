@@ -74,12 +74,12 @@ QUEUE_IMMEDIATE_SQL = """
 WITH q AS (
     UPDATE nudges_notification n SET queued_at = %(now)s
     WHERE n.queued_at IS NULL AND n.delivery = 'immediate'
-    RETURNING n.id, n.user_id, n.kind, n.object_id, n.period
+    RETURNING n.id, n.kind, n.object_id, n.period
 )
 INSERT INTO nudges_outboxmessage
-    (user_id, kind, object_id, period, notification_id, status, next_attempt_at,
+    (kind, object_id, period, notification_id, status, next_attempt_at,
      attempts, last_error, subject, created_at)
-SELECT q.user_id, q.kind, q.object_id, q.period, q.id, 'pending', %(now)s, 0, '', '', %(now)s
+SELECT q.kind, q.object_id, q.period, q.id, 'pending', %(now)s, 0, '', '', %(now)s
 FROM q
 ON CONFLICT (notification_id) WHERE notification_id IS NOT NULL DO NOTHING
 """

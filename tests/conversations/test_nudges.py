@@ -69,7 +69,7 @@ def test_a_message_read_in_the_app_before_the_sweep_is_not_emailed(pair):
 def test_a_message_read_after_the_sweep_but_before_the_email_is_not_emailed(pair):
     message = _sent(pair)
     nudges_sweep()
-    assert OutboxMessage.objects.filter(user=pair.mentor).count() == 1
+    assert OutboxMessage.objects.to_people([pair.mentor.pk]).count() == 1
     thread_mark_read(mentorship=pair, user=pair.mentor, up_to=message.pk)
 
     outbox_send_due()

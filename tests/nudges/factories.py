@@ -47,8 +47,9 @@ class OutboxFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = OutboxMessage
 
+    # A notification's own email: its person is the notification's.
     notification = factory.SubFactory(NotificationFactory)
-    user = factory.SelfAttribute("notification.user")
+    user = None
     kind = factory.SelfAttribute("notification.kind")
     object_id = factory.SelfAttribute("notification.object_id")
     period = factory.SelfAttribute("notification.period")

@@ -89,7 +89,7 @@ def test_the_coordinators_delivery_log_never_shows_a_students_title(client, fail
     programme = ProgrammeFactory()
     coordinator = programme.coordinators.get()
     row = OutboxFactory(notification__title="Quit my PhD")
-    MembershipFactory(cohort=CohortFactory(programme=programme), user=row.user)
+    MembershipFactory(cohort=CohortFactory(programme=programme), user=row.recipient)
     failing_backend.fail_with = ValueError("Header values can't contain 'Quit my PhD'")
     outbox_send_batch()
     client.force_login(coordinator)
@@ -127,4 +127,4 @@ def test_the_migration_sends_header_failures_again_and_scrubs_old_reasons():
     assert skipped.last_error == "Snoozed."
     # The nudge that failed on its subject now goes out, on one line.
     assert outbox_send_batch().sent == 1
-    assert mail.outbox[0].to == [bad_header.user.email]
+    assert mail.outbox[0].to == [bad_header.recipient.email]

@@ -221,10 +221,10 @@ def test_backoff_grows_exponentially_and_is_capped():
 def test_read_or_switched_off_items_are_skipped_not_sent():
     read = OutboxFactory(notification__read_at=timezone.now())
     off = OutboxFactory()
-    KindPreference.objects.create(user=off.user, kind=off.kind, mode=Mode.OFF)
+    KindPreference.objects.create(user=off.recipient, kind=off.kind, mode=Mode.OFF)
     snoozed = OutboxFactory()
     Snooze.objects.create(
-        user=snoozed.user,
+        user=snoozed.recipient,
         kind=snoozed.kind,
         object_id=snoozed.object_id,
         until=timezone.now() + dt.timedelta(days=1),
@@ -466,7 +466,7 @@ def test_new_nudges_queue_their_digest_in_the_sweep_that_writes_them(sweep):
     assert not sweep(now + dt.timedelta(minutes=5))
     [item] = Notification.objects.filter(user=ms.mentor)
     assert item.delivery == Delivery.DAILY
-    row = OutboxMessage.objects.get(user=ms.mentor)
+    row = OutboxMessage.objects.to_people([ms.mentor.pk]).get()
     assert (row.kind, row.period) == (DIGEST_DAILY, "2026-11-24")
 
 

@@ -2,11 +2,12 @@
 
 import pytest
 from django.db import IntegrityError, connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from apps.nudges.models import Kind, Notification, OutboxMessage
 from tests.accounts.factories import UserFactory
-from tests.nudges.factories import OutboxFactory
+from tests.nudges.factories import NotificationFactory, OutboxFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def _outbox_row(**fields) -> OutboxMessage:
             created_at=timezone.now(),
         ),
         lambda: _outbox_row(user_id=NO_SUCH_ID),
-        lambda: _outbox_row(user=UserFactory(), notification_id=NO_SUCH_ID),
+        lambda: _outbox_row(notification_id=NO_SUCH_ID),
     ],
     ids=["notification-of-no-one", "email-to-no-one", "email-of-no-notification"],
 )
@@ -51,24 +52,33 @@ def test_a_row_pointing_at_nothing_is_refused(write):
 def test_deleting_a_person_deletes_their_notifications_and_emails():
     row = OutboxFactory()
     keep = OutboxFactory()
-    row.user.delete()
+    row.recipient.delete()
     connection.check_constraints()
     assert list(OutboxMessage.objects.all()) == [keep]
     assert list(Notification.objects.all()) == [keep.notification]
 
 
+def _latest():
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+
+def _row_naming_its_person_twice() -> OutboxMessage:
+    # As every notification's email was written before its row named its person once.
+    notification = NotificationFactory()
+    return OutboxFactory(notification=notification, user=notification.user)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_deletes_rows_pointing_at_nothing_and_keeps_the_rest():
     from django.db import transaction
-    from django.db.migrations.executor import MigrationExecutor
 
     before = [("nudges", "0006_notification_context_from_stored_text")]
     after = [("nudges", "0007_notification_and_outbox_foreign_keys")]
     MigrationExecutor(connection).migrate(before)
     try:
-        keep = OutboxFactory()
-        gone_notification = OutboxFactory()
-        gone_person = OutboxFactory()
+        keep = _row_naming_its_person_twice()
+        gone_notification = _row_naming_its_person_twice()
+        gone_person = _row_naming_its_person_twice()
         with transaction.atomic(), connection.cursor() as cursor:
             # As deletions outside Django's cascade left them before the constraints
             # (other apps' rows about the person are not this test's business).
@@ -79,8 +89,76 @@ def test_the_migration_deletes_rows_pointing_at_nothing_and_keeps_the_rest():
                 [gone_notification.notification_id],
             )
         MigrationExecutor(connection).migrate(after)
+        connection.check_constraints()
+        assert list(OutboxMessage.objects.values_list("pk", flat=True)) == [keep.pk]
+        assert list(Notification.objects.values_list("pk", flat=True)) == [keep.notification_id]
     finally:
-        MigrationExecutor(connection).migrate(after)
+        MigrationExecutor(connection).migrate(_latest())
+
+
+@pytest.mark.parametrize("both", [True, False], ids=["person-and-notification", "neither"])
+def test_a_row_names_its_person_exactly_once(both):
+    notification = NotificationFactory()
+    fields = {"user": notification.user, "notification": notification} if both else {}
+    with pytest.raises(IntegrityError, match="nudges_outbox_one_recipient"):
+        _outbox_row(**fields)
+
+
+def test_a_digest_goes_to_its_own_person_and_an_email_to_its_notifications():
+    email = OutboxFactory()
+    digest = _outbox_row(user=UserFactory())
+    rows = OutboxMessage.objects.select_related("user", "notification__user")
+    assert rows.get(pk=email.pk).recipient == email.notification.user
+    assert rows.get(pk=digest.pk).recipient == digest.user
+    assert sorted(rows.to_people([email.notification.user_id, digest.user_id]).recipient_ids()) == (
+        sorted([email.notification.user_id, digest.user_id])
+    )
+    assert list(rows.to_people([UserFactory().pk])) == []
+
+
+def test_deleting_a_person_deletes_their_digests_too():
+    digest = _outbox_row(user=UserFactory())
+    email = OutboxFactory(notification__user=digest.user)
+    keep = OutboxFactory()
+    digest.user.delete()
     connection.check_constraints()
-    assert list(OutboxMessage.objects.values_list("pk", flat=True)) == [keep.pk]
-    assert list(Notification.objects.values_list("pk", flat=True)) == [keep.notification_id]
+    assert list(OutboxMessage.objects.all()) == [keep]
+    assert not Notification.objects.filter(pk=email.notification_id).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_one_copy_of_each_person_and_going_back_restores_it():
+    before = [("nudges", "0008_meeting_and_message_kinds")]
+    after = [("nudges", "0009_outbox_one_recipient")]
+    MigrationExecutor(connection).migrate(before)
+    try:
+        email = _row_naming_its_person_twice()
+        digest = _outbox_row(user=UserFactory())
+
+        MigrationExecutor(connection).migrate(after)
+        assert dict(OutboxMessage.objects.values_list("pk", "user_id")) == {
+            email.pk: None,
+            digest.pk: digest.user_id,
+        }
+
+        MigrationExecutor(connection).migrate(before)
+        assert dict(OutboxMessage.objects.values_list("pk", "user_id")) == {
+            email.pk: email.notification.user_id,
+            digest.pk: digest.user_id,
+        }
+    finally:
+        MigrationExecutor(connection).migrate(_latest())
+
+
+def test_a_persons_download_lists_their_digests_and_their_nudges_emails_only():
+    from apps.nudges.exports import export_nudges
+
+    person = UserFactory()
+    email = OutboxFactory(notification__user=person, subject="Finish chapter two")
+    _outbox_row(user=person, subject="Your Pacer digest")
+    OutboxFactory(subject="Someone else's")
+
+    subjects = [row["subject"] for row in export_nudges(person)["emails"]]
+
+    assert sorted(subjects) == ["Finish chapter two", "Your Pacer digest"]
+    assert email.user_id is None

@@ -20,7 +20,7 @@ def cohort(coordinator):
 
 def member_row(cohort, **kwargs):
     row = OutboxFactory(**kwargs)
-    MembershipFactory(cohort=cohort, user=row.user, role="student")
+    MembershipFactory(cohort=cohort, user=row.recipient, role="student")
     return row
 
 
@@ -31,7 +31,7 @@ def test_coordinator_sees_members_rows_with_failure_reasons(client, coordinator,
     body = client.get(URL).content.decode()
     assert "SMTPRecipientsRefused: 550" in body
     assert "outsider-error" not in body
-    assert outsider.user.name not in body
+    assert outsider.recipient.name not in body
 
 
 def test_another_coordinators_programme_is_not_visible(client, coordinator):

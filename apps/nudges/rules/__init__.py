@@ -363,14 +363,13 @@ inserted AS (
     SELECT d.user_id, %(kind)s, d.object_id, d.period, d.context, d.url, d.delivery,
            %(now)s, CASE WHEN d.delivery = 'immediate' THEN %(now)s::timestamptz END
     FROM decided d
-    RETURNING id, user_id, object_id, period, delivery
+    RETURNING id, object_id, period, delivery
 ),
 queued AS (
     INSERT INTO nudges_outboxmessage
-        (user_id, kind, object_id, period, notification_id, status, next_attempt_at,
+        (kind, object_id, period, notification_id, status, next_attempt_at,
          attempts, last_error, subject, created_at)
-    SELECT i.user_id, %(kind)s, i.object_id, i.period, i.id, 'pending', %(now)s, 0, '', '',
-           %(now)s
+    SELECT %(kind)s, i.object_id, i.period, i.id, 'pending', %(now)s, 0, '', '', %(now)s
     FROM inserted i WHERE i.delivery = 'immediate'
     RETURNING 1
 ),

@@ -39,11 +39,11 @@ class Command(BaseCommand):
             result = nudges_sweep(now=now, force=True)
             due = (
                 outbox_due(now=now)
-                .select_related("user", "notification")
+                .select_related("user", "notification__user")
                 .order_by("next_attempt_at", "id")
             )
             lines = [
-                f"{m.user.email}\t{m.kind}\t{m.period or '-'}\t"
+                f"{m.recipient.email}\t{m.kind}\t{m.period or '-'}\t"
                 f"{m.notification.title if m.notification else '(digest)'}"
                 for m in due
             ]
