@@ -258,6 +258,10 @@ class OutboxMessage(models.Model):
                 condition=Q(user__isnull=False, notification__isnull=True)
                 | Q(user__isnull=True, notification__isnull=False),
                 name="nudges_outbox_one_recipient",
+                violation_error_message=(
+                    "An email goes with its notification or, for a digest, to a person: "
+                    "name one of the two."
+                ),
             ),
             # A nudge's own email: at most one row per notification, whose key
             # (person, kind, object, period) is unique in its own table.

@@ -162,3 +162,41 @@ def test_a_persons_download_lists_their_digests_and_their_nudges_emails_only():
 
     assert sorted(subjects) == ["Finish chapter two", "Your Pacer digest"]
     assert email.user_id is None
+
+
+def test_the_admin_shows_each_rows_person_and_refuses_a_row_naming_two(client):
+    from allauth.mfa.models import Authenticator
+    from django.urls import reverse
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    # The admin opens only to staff with two-factor authentication on.
+    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    email = OutboxFactory(notification__user=UserFactory(display_name="Nadia Nudged"))
+    _outbox_row(user=UserFactory(display_name="Dora Digest"))
+    client.force_login(staff)
+
+    listing = client.get(reverse("admin:nudges_outboxmessage_changelist")).content.decode()
+    assert "Nadia Nudged" in listing
+    assert "Dora Digest" in listing
+
+    response = client.post(
+        reverse("admin:nudges_outboxmessage_change", args=[email.pk]),
+        {
+            "user": email.recipient.pk,
+            "notification": email.notification_id,
+            "kind": email.kind,
+            "object_id": email.object_id,
+            "period": email.period,
+            "status": email.status,
+            "next_attempt_at_0": "2026-11-25",
+            "next_attempt_at_1": "10:00:00",
+            "subject": "",
+            "created_at_0": "2026-11-25",
+            "created_at_1": "10:00:00",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "name one of the two" in response.content.decode()
+    email.refresh_from_db()
+    assert email.user_id is None

@@ -58,6 +58,10 @@ class Migration(migrations.Migration):
                 condition=models.Q(user__isnull=False, notification__isnull=True)
                 | models.Q(user__isnull=True, notification__isnull=False),
                 name="nudges_outbox_one_recipient",
+                violation_error_message=(
+                    "An email goes with its notification or, for a digest, to a person: "
+                    "name one of the two."
+                ),
             ),
         ),
     ]
