@@ -2,7 +2,7 @@ import factory
 from django.utils import timezone
 
 from apps.matching.models import Mentorship
-from apps.nudges.models import Delivery, Kind, Notification, OutboxMessage
+from apps.nudges.models import DIGEST_DAILY, Delivery, Kind, Notification, OutboxMessage
 from tests.accounts.factories import UserFactory
 
 
@@ -53,5 +53,20 @@ class OutboxFactory(factory.django.DjangoModelFactory):
     kind = factory.SelfAttribute("notification.kind")
     object_id = factory.SelfAttribute("notification.object_id")
     period = factory.SelfAttribute("notification.period")
+    next_attempt_at = factory.LazyFunction(timezone.now)
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class DigestFactory(factory.django.DjangoModelFactory):
+    """A person's daily digest slot: the row names its person itself."""
+
+    class Meta:
+        model = OutboxMessage
+
+    user = factory.SubFactory(UserFactory)
+    notification = None
+    kind = DIGEST_DAILY
+    object_id = 0
+    period = "2026-11-25"
     next_attempt_at = factory.LazyFunction(timezone.now)
     created_at = factory.LazyFunction(timezone.now)

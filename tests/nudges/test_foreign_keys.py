@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from apps.nudges.models import Kind, Notification, OutboxMessage
 from tests.accounts.factories import UserFactory
-from tests.nudges.factories import NotificationFactory, OutboxFactory
+from tests.nudges.factories import DigestFactory, NotificationFactory, OutboxFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,7 @@ def test_a_row_names_its_person_exactly_once(both):
 
 def test_a_digest_goes_to_its_own_person_and_an_email_to_its_notifications():
     email = OutboxFactory()
-    digest = _outbox_row(user=UserFactory())
+    digest = DigestFactory()
     rows = OutboxMessage.objects.select_related("user", "notification__user")
     assert rows.get(pk=email.pk).recipient == email.notification.user
     assert rows.get(pk=digest.pk).recipient == digest.user
@@ -117,7 +117,7 @@ def test_a_digest_goes_to_its_own_person_and_an_email_to_its_notifications():
 
 
 def test_deleting_a_person_deletes_their_digests_too():
-    digest = _outbox_row(user=UserFactory())
+    digest = DigestFactory()
     email = OutboxFactory(notification__user=digest.user)
     keep = OutboxFactory()
     digest.user.delete()
@@ -133,7 +133,7 @@ def test_the_migration_keeps_one_copy_of_each_person_and_going_back_restores_it(
     MigrationExecutor(connection).migrate(before)
     try:
         email = _row_naming_its_person_twice()
-        digest = _outbox_row(user=UserFactory())
+        digest = DigestFactory()
 
         MigrationExecutor(connection).migrate(after)
         assert dict(OutboxMessage.objects.values_list("pk", "user_id")) == {
@@ -155,7 +155,7 @@ def test_a_persons_download_lists_their_digests_and_their_nudges_emails_only():
 
     person = UserFactory()
     email = OutboxFactory(notification__user=person, subject="Finish chapter two")
-    _outbox_row(user=person, subject="Your Pacer digest")
+    DigestFactory(user=person, subject="Your Pacer digest")
     OutboxFactory(subject="Someone else's")
 
     subjects = [row["subject"] for row in export_nudges(person)["emails"]]
@@ -172,7 +172,7 @@ def test_the_admin_shows_each_rows_person_and_refuses_a_row_naming_two(client):
     # The admin opens only to staff with two-factor authentication on.
     Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
     email = OutboxFactory(notification__user=UserFactory(display_name="Nadia Nudged"))
-    _outbox_row(user=UserFactory(display_name="Dora Digest"))
+    DigestFactory(user__display_name="Dora Digest")
     client.force_login(staff)
 
     listing = client.get(reverse("admin:nudges_outboxmessage_changelist")).content.decode()

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from apps.nudges.models import OutboxMessage
 from tests.matching.factories import CohortFactory, MembershipFactory, ProgrammeFactory
-from tests.nudges.factories import OutboxFactory
+from tests.nudges.factories import DigestFactory, OutboxFactory
 
 pytestmark = pytest.mark.django_db
 URL = reverse("nudges:delivery_log")
@@ -18,19 +18,25 @@ def cohort(coordinator):
     return CohortFactory(programme=ProgrammeFactory(coordinator=coordinator))
 
 
-def member_row(cohort, **kwargs):
-    row = OutboxFactory(**kwargs)
+def member_row(cohort, factory=OutboxFactory, **kwargs):
+    row = factory(**kwargs)
     MembershipFactory(cohort=cohort, user=row.recipient, role="student")
     return row
 
 
 def test_coordinator_sees_members_rows_with_failure_reasons(client, coordinator, cohort):
     member_row(cohort, status=OutboxMessage.Status.FAILED, last_error="SMTPRecipientsRefused: 550")
+    member_row(
+        cohort, DigestFactory, status=OutboxMessage.Status.FAILED, last_error="member-digest-failed"
+    )
     outsider = OutboxFactory(last_error="outsider-error")
+    DigestFactory(last_error="outsider-digest-error")
     client.force_login(coordinator)
     body = client.get(URL).content.decode()
     assert "SMTPRecipientsRefused: 550" in body
+    assert "member-digest-failed" in body
     assert "outsider-error" not in body
+    assert "outsider-digest-error" not in body
     assert outsider.recipient.name not in body
 
 
@@ -62,11 +68,13 @@ def test_anonymous_is_sent_to_log_in(client):
 
 def test_query_count_constant(client, coordinator, cohort, django_assert_num_queries):
     member_row(cohort)
+    member_row(cohort, DigestFactory)
     client.force_login(coordinator)
     client.get(URL)
     with CaptureQueriesContext(connection) as small:
         client.get(URL)
     for _ in range(15):
         member_row(cohort)
+        member_row(cohort, DigestFactory)
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(URL)
